@@ -1,0 +1,112 @@
+import type { MergeOutcome } from '../cache/merge.js';
+import type { ExecutionTable } from '../cache/execution-table.js';
+import type { ExecutionSource } from '../events.js';
+import type { JobExecution } from '../protocol/types.js';
+import { isTerminalStatus } from '../protocol/types.js';
+
+/** One real change to the table; the agent turns each into exactly one event. */
+export type ExecutionChange =
+  | { readonly kind: 'added'; readonly execution: JobExecution; readonly source: ExecutionSource }
+  | {
+      readonly kind: 'updated';
+      readonly execution: JobExecution;
+      readonly previous: JobExecution;
+      readonly changedFields: readonly (keyof JobExecution)[];
+      readonly source: ExecutionSource;
+    }
+  | { readonly kind: 'removed'; readonly execution: JobExecution };
+
+/** What applying a message did, and which executions now need confirming by a describe. */
+export interface ApplyResult {
+  readonly changes: readonly ExecutionChange[];
+  readonly toConfirm: readonly string[];
+}
+
+export function toChange(outcome: MergeOutcome, source: ExecutionSource): ExecutionChange | undefined {
+  if (!outcome.changed) return undefined;
+  if (outcome.previous === undefined) return { kind: 'added', execution: outcome.value, source };
+  return {
+    kind: 'updated',
+    execution: outcome.value,
+    previous: outcome.previous,
+    changedFields: outcome.changedFields,
+    source,
+  };
+}
+
+/** Merges observed executions through the table's one merge rule. */
+export function applyObserved(
+  table: ExecutionTable,
+  executions: readonly JobExecution[],
+  source: ExecutionSource,
+  nowMs: number,
+): ExecutionChange[] {
+  const changes: ExecutionChange[] = [];
+  for (const execution of executions) {
+    const change = toChange(table.apply(execution, nowMs), source);
+    if (change) changes.push(change);
+  }
+  return changes;
+}
+
+function isPending(execution: JobExecution): boolean {
+  return !isTerminalStatus(execution.status);
+}
+
+/**
+ * A `notify` message lists the thing's pending executions. One that is cached as pending but not
+ * listed has probably finished or been deleted, but the list alone cannot say which (and notify
+ * holds at most 10-15 entries), so it is marked for confirmation rather than changed.
+ */
+export function applyNotifyList(
+  table: ExecutionTable,
+  listed: readonly JobExecution[],
+  nowMs: number,
+): ApplyResult {
+  const changes = applyObserved(table, listed, 'notify', nowMs);
+  const listedIds = new Set(listed.map((execution) => execution.jobId));
+  for (const jobId of listedIds) table.confirm(jobId);
+  const toConfirm: string[] = [];
+  for (const execution of table.list()) {
+    if (!listedIds.has(execution.jobId) && isPending(execution)) {
+      table.markUnconfirmed(execution.jobId);
+      toConfirm.push(execution.jobId);
+    }
+  }
+  return { changes, toConfirm };
+}
+
+/** AWS hands out IN_PROGRESS executions first, then QUEUED ones in the order they were queued. */
+function queueRank(execution: JobExecution): readonly [number, number] {
+  return [execution.status === 'IN_PROGRESS' ? 0 : 1, execution.queuedAt ?? Number.POSITIVE_INFINITY];
+}
+
+function ranksBefore(a: JobExecution, b: JobExecution): boolean {
+  const [aStatus, aQueued] = queueRank(a);
+  const [bStatus, bQueued] = queueRank(b);
+  return aStatus !== bStatus ? aStatus < bStatus : aQueued < bQueued;
+}
+
+/**
+ * `notify-next` names the head of the pending queue (or, without `execution`, says the queue is
+ * empty). Cached pending executions that would rank ahead of that head contradict the service and
+ * are marked for confirmation.
+ */
+export function applyNextNotification(
+  table: ExecutionTable,
+  head: JobExecution | null,
+  nowMs: number,
+): ApplyResult {
+  const changes = head ? applyObserved(table, [head], 'notify-next', nowMs) : [];
+  if (head) table.confirm(head.jobId);
+  const current = head ? table.get(head.jobId) : undefined;
+  const toConfirm: string[] = [];
+  for (const execution of table.list()) {
+    if (!isPending(execution) || execution.jobId === head?.jobId) continue;
+    if (current === undefined || ranksBefore(execution, current)) {
+      table.markUnconfirmed(execution.jobId);
+      toConfirm.push(execution.jobId);
+    }
+  }
+  return { changes, toConfirm };
+}
