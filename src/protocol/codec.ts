@@ -1,0 +1,389 @@
+import type { z } from 'zod';
+import { describeError, ProtocolError } from '../errors.js';
+import {
+  isPlainObject,
+  payloadSchemas,
+  type PayloadSchemas,
+  type WireJobExecutionData,
+  type WireJobExecutionState,
+  type WireJobExecutionSummary,
+} from './schemas.js';
+import {
+  isJobStatus,
+  type ExecutionStatus,
+  type JobDocument,
+  type JobExecution,
+  type StatusDetails,
+} from './types.js';
+
+/**
+ * Decoders for inbound AWS IoT Jobs payloads. Every decoder is total: bad UTF-8, bad JSON,
+ * excessive nesting, non-object JSON and wrong shapes all come back as a ProtocolError naming
+ * what was wrong, never as a throw, so one bad message can never take the agent down.
+ * Wire names are kept (`versionNumber`, `statusDetails`); the wire `thingName` is dropped, since
+ * the topic already says whose execution it is.
+ */
+
+export type DecodeResult<T> =
+  | { readonly ok: true; readonly value: T; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly error: ProtocolError };
+
+export type Decoder<T> = (topic: string, payload: Uint8Array) => DecodeResult<T>;
+
+/** AWS IoT refuses publishes over 128 KB, so a larger payload is not from the service. */
+export const MAX_PAYLOAD_BYTES = 128 * 1024;
+
+/**
+ * Deeper JSON is refused before parsing: job documents are shallow in practice, and a deeply
+ * nested one would overflow the recursive JSON.stringify of the cache later on.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** `execution.status` and friends, as sent; an unknown status is kept and warned about. */
+export interface ExecutionStateSnapshot {
+  readonly status: ExecutionStatus;
+  readonly statusDetails?: StatusDetails;
+  readonly versionNumber?: number;
+}
+
+/** notify (JobExecutionsChanged): each execution's status comes from its list's key. */
+export interface NotifyMessage {
+  readonly timestamp?: number;
+  readonly executions: JobExecution[];
+}
+
+/** notify-next (NextJobExecutionChanged): `null` when nothing is pending any more. */
+export interface NotifyNextMessage {
+  readonly timestamp?: number;
+  readonly execution: JobExecution | null;
+}
+
+/** get/accepted (GetPendingJobExecutions). */
+export interface GetPendingReply {
+  readonly clientToken?: string;
+  readonly timestamp?: number;
+  readonly inProgress: JobExecution[];
+  readonly queued: JobExecution[];
+}
+
+/** start-next/accepted and {jobId}/get/accepted: `null` when there is no such execution. */
+export interface ExecutionReply {
+  readonly clientToken?: string;
+  readonly timestamp?: number;
+  readonly execution: JobExecution | null;
+}
+
+/** {jobId}/update/accepted: state and document only when the request asked for them. */
+export interface UpdateReply {
+  readonly clientToken?: string;
+  readonly timestamp?: number;
+  readonly executionState?: ExecutionStateSnapshot;
+  readonly jobDocument?: JobDocument;
+}
+
+/** Any `/rejected` reply. `code` is kept as sent (the set is open). */
+export interface RejectedReply {
+  readonly code: string;
+  readonly message?: string;
+  readonly clientToken?: string;
+  readonly timestamp?: number;
+  readonly executionState?: ExecutionStateSnapshot;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type Failure = Extract<DecodeResult<never>, { ok: false }>;
+
+// TextDecoders are created on first use to keep import cheap.
+type Utf8Decoder = InstanceType<typeof TextDecoder>;
+let strictUtf8: Utf8Decoder | undefined;
+let lenientUtf8: Utf8Decoder | undefined;
+
+function decodeUtf8(payload: Uint8Array): string {
+  strictUtf8 ??= new TextDecoder('utf-8', { fatal: true });
+  return strictUtf8.decode(payload);
+}
+
+function previewOf(payload: Uint8Array): string {
+  lenientUtf8 ??= new TextDecoder('utf-8');
+  // 800 bytes always hold at least 200 UTF-16 code units; ProtocolError keeps 200.
+  return lenientUtf8.decode(payload.subarray(0, 800));
+}
+
+function fail(topic: string, payload: Uint8Array, message: string, cause?: unknown): Failure {
+  const options = cause === undefined ? undefined : { cause };
+  return { ok: false, error: new ProtocolError(topic, message, previewOf(payload), options) };
+}
+
+/** True when brackets nest deeper than `limit` outside strings. Linear, no allocation. */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) {
+      inString = true;
+    } else if (char === 0x7b || char === 0x5b) {
+      depth++;
+      if (depth > limit) return true;
+    } else if (char === 0x7d || char === 0x5d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+function describeIssues(error: z.ZodError): string {
+  const shown = error.issues.slice(0, 3).map((issue) => {
+    const path = issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.');
+    return `${path}: ${issue.message}`;
+  });
+  const more = error.issues.length - shown.length;
+  return more > 0 ? `${shown.join('; ')}; and ${more} more` : shown.join('; ');
+}
+
+function readJsonObject(
+  topic: string,
+  label: string,
+  payload: Uint8Array,
+): { ok: true; value: Record<string, unknown> } | Failure {
+  if (payload.byteLength > MAX_PAYLOAD_BYTES) {
+    return fail(topic, payload, `${label} payload is ${payload.byteLength} bytes, over ${MAX_PAYLOAD_BYTES}`);
+  }
+  let text: string;
+  try {
+    text = decodeUtf8(payload);
+  } catch (error) {
+    return fail(topic, payload, `${label} payload is not valid UTF-8`, error);
+  }
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    return fail(topic, payload, `${label} payload nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return fail(topic, payload, `${label} payload is not valid JSON: ${describeError(error)}`, error);
+  }
+  if (!isPlainObject(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    return fail(topic, payload, `${label} payload is not a JSON object (got ${kind})`);
+  }
+  return { ok: true, value };
+}
+
+function decode<S extends z.ZodType, T>(
+  topic: string,
+  payload: Uint8Array,
+  label: string,
+  select: (schemas: PayloadSchemas) => S,
+  map: (wire: z.output<S>, warnings: string[]) => T,
+): DecodeResult<T> {
+  try {
+    const json = readJsonObject(topic, label, payload);
+    if (!json.ok) return json;
+    const parsed = select(payloadSchemas()).safeParse(json.value);
+    if (!parsed.success) {
+      return fail(topic, payload, `invalid ${label} payload: ${describeIssues(parsed.error)}`, parsed.error);
+    }
+    const warnings: string[] = [];
+    return { ok: true, value: map(parsed.data, warnings), warnings };
+  } catch (error) {
+    // Not expected; the promise of "never throws" is kept even against our own bugs.
+    return fail(topic, payload, `cannot decode ${label} payload: ${describeError(error)}`, error);
+  }
+}
+
+function checkStatus(status: string, subject: string, warnings: string[]): ExecutionStatus {
+  if (!isJobStatus(status)) {
+    warnings.push(
+      `unknown job execution status ${JSON.stringify(status.slice(0, 64))} ${subject}; kept as sent`,
+    );
+  }
+  return status;
+}
+
+function fromSummary(wire: WireJobExecutionSummary, status: ExecutionStatus): Mutable<JobExecution> {
+  const execution: Mutable<JobExecution> = { jobId: wire.jobId, status };
+  if (wire.queuedAt != null) execution.queuedAt = wire.queuedAt;
+  if (wire.startedAt != null) execution.startedAt = wire.startedAt;
+  if (wire.lastUpdatedAt != null) execution.lastUpdatedAt = wire.lastUpdatedAt;
+  if (wire.executionNumber != null) execution.executionNumber = wire.executionNumber;
+  if (wire.versionNumber != null) execution.versionNumber = wire.versionNumber;
+  if (wire.retryAttempt != null) execution.retryAttempt = wire.retryAttempt;
+  return execution;
+}
+
+function fromData(wire: WireJobExecutionData | null | undefined, warnings: string[]): JobExecution | null {
+  if (wire == null) return null;
+  const execution = fromSummary(wire, checkStatus(wire.status, `for job ${wire.jobId}`, warnings));
+  if (wire.statusDetails != null) execution.statusDetails = wire.statusDetails;
+  if (wire.jobDocument != null) execution.jobDocument = wire.jobDocument;
+  if (wire.approximateSecondsBeforeTimedOut != null) {
+    execution.approximateSecondsBeforeTimedOut = wire.approximateSecondsBeforeTimedOut;
+  }
+  return execution;
+}
+
+function fromState(wire: WireJobExecutionState, warnings: string[]): ExecutionStateSnapshot {
+  const state: Mutable<ExecutionStateSnapshot> = {
+    status: checkStatus(wire.status, 'in executionState', warnings),
+  };
+  if (wire.statusDetails != null) state.statusDetails = wire.statusDetails;
+  if (wire.versionNumber != null) state.versionNumber = wire.versionNumber;
+  return state;
+}
+
+/** Copies `clientToken` and `timestamp` when present. */
+function replyHeader(wire: {
+  clientToken?: string | null | undefined;
+  timestamp?: number | null | undefined;
+}): {
+  clientToken?: string;
+  timestamp?: number;
+} {
+  const header: { clientToken?: string; timestamp?: number } = {};
+  if (wire.clientToken != null) header.clientToken = wire.clientToken;
+  if (wire.timestamp != null) header.timestamp = wire.timestamp;
+  return header;
+}
+
+function timestampOnly(wire: { timestamp?: number | null | undefined }): { timestamp?: number } {
+  return wire.timestamp == null ? {} : { timestamp: wire.timestamp };
+}
+
+/** `$aws/things/{thing}/jobs/notify` (and its namespaced form). */
+export function decodeNotify(topic: string, payload: Uint8Array): DecodeResult<NotifyMessage> {
+  return decode(
+    topic,
+    payload,
+    'notify',
+    (s) => s.notify,
+    (wire, warnings) => {
+      const executions: JobExecution[] = [];
+      for (const [key, summaries] of Object.entries(wire.jobs ?? {})) {
+        const status = checkStatus(key, 'as a notify list key', warnings);
+        for (const summary of summaries) executions.push(fromSummary(summary, status));
+      }
+      return { ...timestampOnly(wire), executions };
+    },
+  );
+}
+
+/** `$aws/things/{thing}/jobs/notify-next` (and its namespaced form). */
+export function decodeNotifyNext(topic: string, payload: Uint8Array): DecodeResult<NotifyNextMessage> {
+  return decode(
+    topic,
+    payload,
+    'notify-next',
+    (s) => s.notifyNext,
+    (wire, warnings) => ({
+      ...timestampOnly(wire),
+      execution: fromData(wire.execution, warnings),
+    }),
+  );
+}
+
+/** `.../jobs/get/accepted`. */
+export function decodeGetPendingAccepted(topic: string, payload: Uint8Array): DecodeResult<GetPendingReply> {
+  return decode(
+    topic,
+    payload,
+    'get/accepted',
+    (s) => s.getPendingAccepted,
+    (wire) => ({
+      ...replyHeader(wire),
+      inProgress: (wire.inProgressJobs ?? []).map((summary) => fromSummary(summary, 'IN_PROGRESS')),
+      queued: (wire.queuedJobs ?? []).map((summary) => fromSummary(summary, 'QUEUED')),
+    }),
+  );
+}
+
+/** `.../jobs/start-next/accepted`. */
+export function decodeStartNextAccepted(topic: string, payload: Uint8Array): DecodeResult<ExecutionReply> {
+  return decode(
+    topic,
+    payload,
+    'start-next/accepted',
+    (s) => s.startNextAccepted,
+    (wire, warnings) => ({
+      ...replyHeader(wire),
+      execution: fromData(wire.execution, warnings),
+    }),
+  );
+}
+
+/** `.../jobs/{jobId}/get/accepted`, including `$next`. */
+export function decodeDescribeAccepted(topic: string, payload: Uint8Array): DecodeResult<ExecutionReply> {
+  return decode(
+    topic,
+    payload,
+    'describe/accepted',
+    (s) => s.describeAccepted,
+    (wire, warnings) => ({
+      ...replyHeader(wire),
+      execution: fromData(wire.execution, warnings),
+    }),
+  );
+}
+
+/** `.../jobs/{jobId}/update/accepted`. */
+export function decodeUpdateAccepted(topic: string, payload: Uint8Array): DecodeResult<UpdateReply> {
+  return decode(
+    topic,
+    payload,
+    'update/accepted',
+    (s) => s.updateAccepted,
+    (wire, warnings) => {
+      const reply: Mutable<UpdateReply> = replyHeader(wire);
+      if (wire.executionState != null) reply.executionState = fromState(wire.executionState, warnings);
+      if (wire.jobDocument != null) reply.jobDocument = wire.jobDocument;
+      return reply;
+    },
+  );
+}
+
+/**
+ * Any `.../rejected` reply. A malformed `executionState` is dropped with a warning rather than
+ * failing the decode: the rejection itself is what the waiting request needs.
+ */
+export function decodeRejected(topic: string, payload: Uint8Array): DecodeResult<RejectedReply> {
+  return decode(
+    topic,
+    payload,
+    'rejected',
+    (s) => s.rejected,
+    (wire, warnings) => {
+      const reply: Mutable<RejectedReply> = { code: wire.code, ...replyHeader(wire) };
+      if (wire.message != null) reply.message = wire.message;
+      if (wire.executionState != null) {
+        const state = payloadSchemas().jobExecutionState.safeParse(wire.executionState);
+        if (state.success) reply.executionState = fromState(state.data, warnings);
+        else warnings.push(`ignored a malformed executionState: ${describeIssues(state.error)}`);
+      }
+      return reply;
+    },
+  );
+}
+
+/**
+ * The top-level `clientToken` of a reply, to correlate it with its request before (or without)
+ * a full decode. `undefined` for anything unreadable or without a non-empty string token.
+ * Never throws.
+ */
+export function readClientToken(payload: Uint8Array): string | undefined {
+  if (payload.byteLength > MAX_PAYLOAD_BYTES) return undefined;
+  try {
+    const text = decodeUtf8(payload);
+    if (!text.includes('"clientToken"')) return undefined; // most notifications: skip the parse
+    const value: unknown = JSON.parse(text);
+    if (!isPlainObject(value)) return undefined;
+    const token = value['clientToken'];
+    return typeof token === 'string' && token !== '' ? token : undefined;
+  } catch {
+    return undefined;
+  }
+}
