@@ -1,0 +1,259 @@
+import { randomUUID as nodeRandomUUID } from 'node:crypto';
+import { EventEmitter } from 'eventemitter3';
+import { ExecutionTable } from './cache/execution-table.js';
+import type { ExecutionCache } from './cache/execution-cache.js';
+import { FileExecutionCache } from './cache/file-cache.js';
+import { SnapshotWriter } from './cache/snapshot-writer.js';
+import { systemClock, type Clock } from './clock.js';
+import { resolveAgentOptions, type ResolvedAgentOptions } from './config/resolve.js';
+import type { AgentOptions } from './config/schema.js';
+import {
+  CacheError,
+  ClosedError,
+  JobsAgentError,
+  describeError,
+  isJobsAgentError,
+} from './errors.js';
+import type { JobsAgentEvents, ReconcileReport } from './events.js';
+import { silentLogger, type Logger } from './logger.js';
+import type { JobExecution } from './protocol/types.js';
+import type { ExecutionListSource } from './reconcile/source.js';
+import type { CredentialsProvider } from './http/credentials.js';
+import { Session } from './session.js';
+import type { ExecutionChange } from './tracking/changes.js';
+import type { TransportFactory } from './transport/transport.js';
+import { createListSource, createTransportFactory } from './wiring.js';
+
+/** Everything with side effects or nondeterminism, injectable; each has a working default. */
+export interface AgentDependencies {
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly randomUUID?: () => string;
+  readonly logger?: Logger;
+  /** Where the cache survives restarts; defaults to a FileExecutionCache when `stateFile` is set. */
+  readonly cache?: ExecutionCache;
+  /** Builds the MQTT transport; defaults to MQTT.js over mutual TLS. */
+  readonly transportFactory?: TransportFactory;
+  /** The complete listing used by reconcile; defaults to ListJobExecutionsForThing over HTTPS. */
+  readonly listSource?: ExecutionListSource;
+  /** Credentials for the default list source; defaults to what `reconcile.credentials` names. */
+  readonly credentials?: CredentialsProvider;
+  readonly fetch?: typeof fetch;
+}
+
+export type AgentState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/** How long the snapshot writer waits to coalesce a burst of changes into one write. */
+const SAVE_DEBOUNCE_MS = 200;
+
+/**
+ * Tracks this thing's AWS IoT Jobs executions: connects over mutual-TLS MQTT, follows the jobs
+ * notifications, keeps a local cache reconciled against ListJobExecutionsForThing, and emits one
+ * typed event per real change.
+ *
+ * @example
+ * const agent = new JobsAgent({ thingName: 'rpi-kitchen-01', mqtt: { url, caFile, certFile, keyFile } });
+ * agent.on('executionAdded', ({ execution }) => console.log(execution.jobId, execution.status));
+ * await agent.start();
+ */
+export class JobsAgent extends EventEmitter<JobsAgentEvents> {
+  readonly #options: ResolvedAgentOptions;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #table = new ExecutionTable();
+  readonly #session: Session;
+  readonly #writer: SnapshotWriter | undefined;
+  readonly #cache: ExecutionCache | undefined;
+  #state: AgentState = 'idle';
+
+  /** Throws ConfigError when the options are invalid or a certificate file is unreadable. */
+  constructor(options: AgentOptions, dependencies: AgentDependencies = {}) {
+    super();
+    this.#options = resolveAgentOptions(options);
+    this.#clock = dependencies.clock ?? systemClock;
+    this.#logger = dependencies.logger ?? silentLogger;
+    this.#cache =
+      dependencies.cache ?? (this.#options.stateFile ? new FileExecutionCache(this.#options.stateFile) : undefined);
+    const cache = this.#cache;
+    this.#writer = cache
+      ? new SnapshotWriter({
+          cache,
+          clock: this.#clock,
+          debounceMs: SAVE_DEBOUNCE_MS,
+          takeSnapshot: () => ({
+            thingName: this.#options.thingName,
+            executions: this.#table.list(),
+            savedAt: this.#clock.now(),
+          }),
+          onError: (error) => {
+            this.#reportError(error);
+          },
+        })
+      : undefined;
+    const random = dependencies.random ?? Math.random;
+    this.#session = new Session({
+      options: this.#options,
+      table: this.#table,
+      clock: this.#clock,
+      random,
+      randomUUID: dependencies.randomUUID ?? nodeRandomUUID,
+      logger: this.#logger,
+      transportFactory: dependencies.transportFactory ?? createTransportFactory(this.#options),
+      listSource: dependencies.listSource ?? createListSource(this.#options, dependencies, this.#clock, random),
+      sink: {
+        changes: (changes) => {
+          this.#publishChanges(changes);
+        },
+        nextChanged: (execution) => {
+          this.#emit('nextExecutionChanged', { at: this.#at(), execution });
+        },
+        connected: (sessionPresent) => {
+          this.#emit('connected', { at: this.#at(), sessionPresent });
+        },
+        disconnected: (reason) => {
+          this.#emit('disconnected', { at: this.#at(), reason });
+        },
+        reconciled: (report) => {
+          this.#emit('reconciled', { at: this.#at(), ...report });
+        },
+        error: (error) => {
+          this.#reportError(error);
+        },
+      },
+    });
+  }
+
+  /** idle → starting → running → stopping → stopped. An agent is started once. */
+  get state(): AgentState {
+    return this.#state;
+  }
+
+  /** The thing this agent tracks. */
+  get thingName(): string {
+    return this.#options.thingName;
+  }
+
+  /**
+   * Loads the saved cache, connects (mutual TLS), subscribes, asks for the pending executions and
+   * runs the first reconcile. Rejects with ConnectError when the first connection fails (a refused
+   * certificate or an unreachable broker), within `mqtt.connectTimeoutMs`; once connected, lost
+   * connections are retried forever with jittered backoff.
+   */
+  async start(): Promise<void> {
+    if (this.#state !== 'idle') throw new ClosedError(`start() called on an agent that is ${this.#state}`);
+    this.#state = 'starting';
+    await this.#loadCache();
+    try {
+      await this.#session.start();
+    } catch (error) {
+      this.#state = 'stopping';
+      await this.#session.stop();
+      this.#state = 'stopped';
+      throw error;
+    }
+    this.#state = 'running';
+  }
+
+  /** Unsubscribes, flushes the state file and disconnects. Pending calls reject with ClosedError. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#state === 'stopped' || this.#state === 'stopping') return;
+    this.#state = 'stopping';
+    await this.#session.stop();
+    await this.#writer?.flush();
+    this.#writer?.close();
+    this.#state = 'stopped';
+  }
+
+  /** A read-only snapshot of the cache, IN_PROGRESS first, then by queue time. */
+  executions(): readonly JobExecution[] {
+    return this.#table.list();
+  }
+
+  /** One execution by job id, as last known. */
+  execution(jobId: string): JobExecution | undefined {
+    return this.#table.get(jobId);
+  }
+
+  /** The execution AWS IoT Jobs would hand out next, as far as the agent knows. */
+  nextExecution(): JobExecution | null {
+    return this.#table.next() ?? null;
+  }
+
+  /**
+   * Reconciles the cache now with a complete listing (ListJobExecutionsForThing, every page) and
+   * resolves with the report. Without a `reconcile` section it refreshes over MQTT instead (the
+   * pending list and describes), which can add and update but never remove.
+   */
+  async reconcile(): Promise<ReconcileReport> {
+    if (this.#state !== 'running') throw new ClosedError(`reconcile() needs a running agent (it is ${this.#state})`);
+    return this.#session.reconcileNow();
+  }
+
+  async #loadCache(): Promise<void> {
+    if (!this.#cache) return;
+    try {
+      const snapshot = await this.#cache.load();
+      if (!snapshot) return;
+      if (snapshot.thingName !== this.#options.thingName) {
+        throw new CacheError(
+          `the state file belongs to thing ${snapshot.thingName}, not ${this.#options.thingName}; starting empty`,
+        );
+      }
+      this.#publishChanges(this.#session.restore(snapshot.executions));
+    } catch (error) {
+      this.#reportError(isJobsAgentError(error) ? error : new CacheError(describeError(error), undefined, { cause: error }));
+    }
+  }
+
+  #publishChanges(changes: readonly ExecutionChange[]): void {
+    for (const change of changes) {
+      const at = this.#at();
+      switch (change.kind) {
+        case 'added':
+          this.#emit('executionAdded', { at, execution: change.execution, source: change.source });
+          break;
+        case 'updated':
+          this.#emit('executionUpdated', {
+            at,
+            execution: change.execution,
+            previousStatus: change.previous.status,
+            changedFields: change.changedFields,
+            source: change.source,
+          });
+          break;
+        case 'removed':
+          this.#emit('executionRemoved', { at, jobId: change.execution.jobId, execution: change.execution });
+          break;
+      }
+    }
+    if (changes.length > 0) this.#writer?.requestSave();
+  }
+
+  #at(): Date {
+    return new Date(this.#clock.now());
+  }
+
+  /** A throwing listener is logged and reported, never allowed to break the agent's own flow. */
+  #emit<E extends keyof JobsAgentEvents>(event: E, ...args: EventEmitter.EventArgs<JobsAgentEvents, E>): void {
+    try {
+      this.emit(event, ...args);
+    } catch (error) {
+      this.#logger.error({ err: error, event }, 'an agent event listener threw');
+      if (event !== 'error') {
+        this.#reportError(
+          new JobsAgentError('ERR_LISTENER', `a listener of "${event}" threw: ${describeError(error)}`, {
+            cause: error,
+          }),
+        );
+      }
+    }
+  }
+
+  #reportError(error: JobsAgentError): void {
+    if (this.listenerCount('error') === 0) {
+      this.#logger.error({ err: error }, 'agent error (no error listener)');
+      return;
+    }
+    this.#emit('error', { at: this.#at(), code: error.code, message: error.message, error });
+  }
+}

@@ -1,0 +1,267 @@
+import type { ExecutionTable } from './cache/execution-table.js';
+import type { Clock } from './clock.js';
+import type { ResolvedAgentOptions } from './config/resolve.js';
+import { ClosedError, type JobsAgentError, TransportError, describeError, isJobsAgentError } from './errors.js';
+import type { ReconcileReport } from './events.js';
+import type { Logger } from './logger.js';
+import { NEXT_JOB_ID } from './protocol/names.js';
+import { notificationFilters, replyFilter, type JobsScope } from './protocol/topics.js';
+import type { JobExecution } from './protocol/types.js';
+import { applyListing } from './reconcile/diff.js';
+import { Reconciler } from './reconcile/reconciler.js';
+import type { ExecutionListSource } from './reconcile/source.js';
+import { JobsRequester, type RawReply } from './requests/jobs-requester.js';
+import { MessageRouter } from './router.js';
+import { applyObserved, type ExecutionChange } from './tracking/changes.js';
+import { PendingRequests } from './transport/correlation.js';
+import { ReconnectLoop } from './transport/reconnect.js';
+import type { ConnectResult, JobsTransport, TransportFactory } from './transport/transport.js';
+
+/** What the session tells the agent; the agent turns each call into public events. */
+export interface SessionSink {
+  changes(changes: readonly ExecutionChange[]): void;
+  nextChanged(execution: JobExecution | null): void;
+  connected(sessionPresent: boolean): void;
+  disconnected(reason: string): void;
+  reconciled(report: ReconcileReport): void;
+  error(error: JobsAgentError): void;
+}
+
+export interface SessionOptions {
+  readonly options: ResolvedAgentOptions;
+  readonly table: ExecutionTable;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly randomUUID: () => string;
+  readonly logger: Logger;
+  readonly transportFactory: TransportFactory;
+  readonly listSource: ExecutionListSource | undefined;
+  readonly sink: SessionSink;
+}
+
+/**
+ * The connected life of an agent: the connection and its reconnects, the subscriptions, the
+ * requests, the message routing and the reconciler. Every state change goes through the table's
+ * one merge rule and comes out as ExecutionChange records for the agent to emit.
+ */
+export class Session {
+  readonly #deps: SessionOptions;
+  readonly #scope: JobsScope;
+  readonly #transport: JobsTransport;
+  readonly #pending: PendingRequests<RawReply>;
+  readonly #requester: JobsRequester;
+  readonly #router: MessageRouter;
+  readonly #loop: ReconnectLoop;
+  readonly #reconciler: Reconciler;
+  #ready = false;
+  #stopped = false;
+  #lastNextKey = 'none';
+
+  constructor(deps: SessionOptions) {
+    this.#deps = deps;
+    const { options, clock } = deps;
+    this.#scope = { thingName: options.thingName, namespaceId: options.namespaceId };
+    this.#transport = deps.transportFactory({
+      onMessage: (topic, payload) => {
+        this.#router.route(topic, payload);
+      },
+      onDisconnect: (reason) => {
+        this.#onDisconnect(reason);
+      },
+    });
+    this.#pending = new PendingRequests<RawReply>(clock);
+    this.#requester = new JobsRequester({
+      scope: this.#scope,
+      readyTransport: () => (this.#ready ? this.#transport : undefined),
+      pending: this.#pending,
+      randomUUID: deps.randomUUID,
+      timeoutMs: options.requestTimeoutMs,
+    });
+    this.#router = new MessageRouter({
+      thingName: options.thingName,
+      maxPayloadBytes: options.maxPayloadBytes,
+      table: deps.table,
+      clock,
+      logger: deps.logger,
+      requester: this.#requester,
+      sink: {
+        changes: (changes) => {
+          this.#publish(changes);
+        },
+        error: (error) => {
+          deps.sink.error(error);
+        },
+      },
+    });
+    this.#loop = new ReconnectLoop({
+      connect: () => this.#transport.connect(),
+      clock,
+      random: deps.random,
+      policy: { ...options.mqtt.reconnect, factor: 2 },
+      onConnected: (result) =>
+        this.#onConnected(result).catch((error: unknown) => {
+          deps.sink.error(toAgentError(error, 'subscribe after reconnect'));
+        }),
+      onAttemptFailed: (error, attempt, nextDelayMs) => {
+        deps.logger.warn({ err: error, attempt, nextDelayMs }, 'reconnect attempt failed');
+        deps.sink.error(toAgentError(error, 'reconnect'));
+      },
+    });
+    const reconcile = options.reconcile;
+    this.#reconciler = new Reconciler({
+      clock,
+      random: deps.random,
+      intervalMs: (reconcile?.intervalSeconds ?? 300) * 1000,
+      jitterRatio: reconcile?.jitterRatio ?? 0.1,
+      initialDelay:
+        reconcile && reconcile.startupJitterSeconds > 0 ? { maxMs: reconcile.startupJitterSeconds * 1000 } : 'immediate',
+      failureBackoff: { initialDelayMs: 5_000, maxDelayMs: 300_000, factor: 2 },
+      run: (signal) => this.#reconcileOnce(signal),
+      onReport: (report) => {
+        deps.sink.reconciled(report);
+      },
+      onError: (error, nextAttemptInMs) => {
+        deps.logger.warn({ err: error, nextAttemptInMs }, 'reconcile failed; nothing was removed');
+        deps.sink.error(toAgentError(error, 'reconcile'));
+      },
+    });
+  }
+
+  /** Applies executions loaded from the state file (source `cache`). */
+  restore(executions: readonly JobExecution[]): ExecutionChange[] {
+    const changes = applyObserved(this.#deps.table, executions, 'cache', this.#deps.clock.now());
+    this.#checkNext();
+    return changes;
+  }
+
+  /** First connection: rejects with ConnectError when it fails; later drops are retried forever. */
+  async start(): Promise<void> {
+    const result = await this.#transport.connect();
+    await this.#onConnected(result);
+    if (this.#deps.listSource) this.#reconciler.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#loop.stop();
+    this.#reconciler.stop();
+    this.#pending.rejectAll(new ClosedError('the agent stopped before the reply arrived'));
+    if (this.#ready) {
+      this.#ready = false;
+      await this.#transport.unsubscribe(this.#filters()).catch((error: unknown) => {
+        this.#deps.logger.debug({ err: error }, 'unsubscribe during stop failed');
+      });
+    }
+    await this.#transport.close();
+  }
+
+  /** A complete reconcile (HTTP listing) or, without one configured, a refresh over MQTT. */
+  reconcileNow(): Promise<ReconcileReport> {
+    return this.#deps.listSource ? this.#reconciler.runNow() : this.#refreshOverMqtt();
+  }
+
+  #filters(): string[] {
+    const scope = this.#scope;
+    const defaultScope = { thingName: scope.thingName };
+    const filters = [
+      ...notificationFilters(scope),
+      replyFilter(defaultScope, 'get'),
+      replyFilter(defaultScope, 'start-next'),
+      replyFilter(defaultScope, 'describe', '+'),
+      replyFilter(defaultScope, 'update', '+'),
+    ];
+    if (scope.namespaceId !== undefined) {
+      filters.push(replyFilter(scope, 'describe', '+'), replyFilter(scope, 'update', '+'));
+    }
+    return filters;
+  }
+
+  /** Subscriptions first (confirmed by SUBACK), then `connected`, then the catch-up. */
+  async #onConnected(result: ConnectResult): Promise<void> {
+    if (this.#stopped) return;
+    await this.#transport.subscribe(this.#filters());
+    this.#ready = true;
+    this.#deps.sink.connected(result.sessionPresent);
+    await this.#refreshOverMqtt().catch((error: unknown) => {
+      this.#deps.sink.error(toAgentError(error, 'pending list'));
+    });
+    if (this.#deps.listSource && this.#wasConnectedBefore) {
+      // The listing in flight (if any) may predate the outage: ask for a fresh one.
+      this.#reconciler.runNow().catch(() => undefined);
+    }
+    this.#wasConnectedBefore = true;
+  }
+
+  #wasConnectedBefore = false;
+
+  #onDisconnect(reason: string): void {
+    this.#ready = false;
+    if (this.#stopped) return;
+    this.#deps.sink.disconnected(reason);
+    this.#loop.disconnected();
+  }
+
+  /** GetPending, then describe `$next` and every execution awaiting confirmation. */
+  async #refreshOverMqtt(): Promise<ReconcileReport> {
+    const startedAt = this.#deps.clock.now();
+    const pending = await this.#requester.getPending();
+    const changes = applyObserved(this.#deps.table, [...pending.inProgress, ...pending.queued], 'get', this.#deps.clock.now());
+    const next = await this.#requester.describe(NEXT_JOB_ID, this.#scope.namespaceId);
+    if (next) changes.push(...applyObserved(this.#deps.table, [next], 'describe', this.#deps.clock.now()));
+    this.#publish(changes);
+    await this.#router.confirmUnconfirmed();
+    return {
+      added: changes.filter((c) => c.kind === 'added').length,
+      updated: changes.filter((c) => c.kind === 'updated').length,
+      removed: 0,
+      total: this.#deps.table.size,
+      durationMs: this.#deps.clock.now() - startedAt,
+    };
+  }
+
+  async #reconcileOnce(signal: AbortSignal): Promise<ReconcileReport> {
+    const source = this.#deps.listSource;
+    if (!source) throw new ClosedError('reconcile is not configured');
+    const { clock, table } = this.#deps;
+    const startedAt = clock.now();
+    const listing = await source.listAll(signal);
+    const result = applyListing(table, listing, startedAt, clock.now());
+    const changes: ExecutionChange[] = [
+      ...result.added.map((execution): ExecutionChange => ({ kind: 'added', execution, source: 'reconcile' })),
+      ...result.updated.map(
+        (u): ExecutionChange => ({ kind: 'updated', ...u, source: 'reconcile' }),
+      ),
+      ...result.removed.map((execution): ExecutionChange => ({ kind: 'removed', execution })),
+    ];
+    this.#publish(changes);
+    return {
+      added: result.added.length,
+      updated: result.updated.length,
+      removed: result.removed.length,
+      total: table.size,
+      durationMs: clock.now() - startedAt,
+    };
+  }
+
+  #publish(changes: readonly ExecutionChange[]): void {
+    if (changes.length === 0) return;
+    this.#deps.sink.changes(changes);
+    this.#checkNext();
+  }
+
+  /** nextExecutionChanged fires when the head's identity or status changes, as notify-next does. */
+  #checkNext(): void {
+    const next = this.#deps.table.next() ?? null;
+    const key = next ? `${next.jobId}#${next.executionNumber ?? ''}#${next.status}` : 'none';
+    if (key === this.#lastNextKey) return;
+    this.#lastNextKey = key;
+    this.#deps.sink.nextChanged(next);
+  }
+}
+
+/** Anything thrown inside the session becomes a typed error for the `error` event. */
+export function toAgentError(error: unknown, during: string): JobsAgentError {
+  if (isJobsAgentError(error)) return error;
+  return new TransportError(`${during} failed: ${describeError(error)}`, { cause: error });
+}

@@ -1,0 +1,83 @@
+import type { Clock } from './clock.js';
+import type { ResolvedAgentOptions } from './config/resolve.js';
+import type { CredentialsConfig } from './config/schema.js';
+import type { CredentialsProvider } from './http/credentials.js';
+import {
+  environmentCredentials,
+  greengrassCredentials,
+  iotCredentialsProvider,
+  staticCredentials,
+} from './http/credential-providers.js';
+import { JobsHttpClient } from './http/jobs-http-client.js';
+import type { ExecutionListSource } from './reconcile/source.js';
+import { MqttTransport } from './transport/mqtt-transport.js';
+import type { TransportFactory } from './transport/transport.js';
+
+/** The default transport: MQTT.js over mutual TLS with the options' certificates. */
+export function createTransportFactory(options: ResolvedAgentOptions): TransportFactory {
+  return (handlers) =>
+    new MqttTransport({
+      url: options.mqtt.url,
+      clientId: options.clientId,
+      cert: options.tls.cert,
+      key: options.tls.key,
+      ...(options.tls.ca ? { ca: options.tls.ca } : {}),
+      ...(options.tls.passphrase !== undefined ? { passphrase: options.tls.passphrase } : {}),
+      protocolVersion: options.mqtt.protocolVersion,
+      keepaliveSeconds: options.mqtt.keepaliveSeconds,
+      connectTimeoutMs: options.mqtt.connectTimeoutMs,
+      handlers,
+    });
+}
+
+/** Credentials as the config names them. */
+export function createCredentialsProvider(
+  config: CredentialsConfig,
+  options: ResolvedAgentOptions,
+  clock: Clock,
+): CredentialsProvider {
+  switch (config.source) {
+    case 'static':
+      return staticCredentials(config);
+    case 'env':
+      return environmentCredentials();
+    case 'greengrass':
+      return greengrassCredentials({ clock });
+    case 'iot-credentials-provider':
+      return iotCredentialsProvider({
+        endpoint: config.endpoint,
+        roleAlias: config.roleAlias,
+        thingName: options.thingName,
+        cert: options.tls.cert,
+        key: options.tls.key,
+        ...(options.tls.ca ? { ca: options.tls.ca } : {}),
+        ...(options.tls.passphrase !== undefined ? { passphrase: options.tls.passphrase } : {}),
+        clock,
+      });
+  }
+}
+
+/** The reconcile listing over HTTPS, or undefined when the options have no `reconcile` section. */
+export function createListSource(
+  options: ResolvedAgentOptions,
+  overrides: { readonly credentials?: CredentialsProvider; readonly fetch?: typeof fetch },
+  clock: Clock,
+  random: () => number,
+): ExecutionListSource | undefined {
+  const reconcile = options.reconcile;
+  if (!reconcile) return undefined;
+  const client = new JobsHttpClient({
+    endpoint: reconcile.endpoint,
+    region: reconcile.region,
+    thingName: options.thingName,
+    credentials: overrides.credentials ?? createCredentialsProvider(reconcile.credentials, options, clock),
+    clock,
+    random,
+    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+  });
+  const namespaceId = options.namespaceId;
+  return {
+    listAll: (signal) =>
+      client.listAll({ maxResults: reconcile.pageSize, ...(namespaceId !== undefined ? { namespaceId } : {}) }, signal),
+  };
+}
