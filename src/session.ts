@@ -98,11 +98,20 @@ export class Session {
       clock,
       random: deps.random,
       policy: { ...options.mqtt.reconnect, factor: 2 },
-      onConnected: (result) =>
-        this.#onConnected(result).catch((error: unknown) => {
-          deps.sink.error(toAgentError(error, 'subscribe after reconnect'));
-        }),
+      onConnected: async (result) => {
+        await this.#onConnected(result);
+        this.#firstConnection?.resolve();
+        this.#firstConnection = undefined;
+      },
       onAttemptFailed: (error, attempt, nextDelayMs) => {
+        const first = this.#firstConnection;
+        if (first) {
+          // start() reports the first failure to its caller instead of retrying in the background.
+          this.#firstConnection = undefined;
+          this.#loop.stop();
+          first.reject(error);
+          return;
+        }
         deps.logger.warn({ err: error, attempt, nextDelayMs }, 'reconnect attempt failed');
         deps.sink.error(toAgentError(error, 'reconnect'));
       },
@@ -120,9 +129,10 @@ export class Session {
       onReport: (report) => {
         deps.sink.reconciled(report);
       },
-      onError: (error, nextAttemptInMs) => {
+      onError: (error, nextAttemptInMs, info) => {
         deps.logger.warn({ err: error, nextAttemptInMs }, 'reconcile failed; nothing was removed');
-        deps.sink.error(toAgentError(error, 'reconcile'));
+        // An awaited run (agent.reconcile()) rejects to its caller instead.
+        if (!info.awaited) deps.sink.error(toAgentError(error, 'reconcile'));
       },
     });
   }
@@ -134,12 +144,29 @@ export class Session {
     return changes;
   }
 
-  /** First connection: rejects with ConnectError when it fails; later drops are retried forever. */
+  /**
+   * First connection: resolves once subscribed and caught up; rejects with the first attempt's
+   * error (ConnectError for a refused certificate or an unreachable broker). Later drops are
+   * retried forever by the reconnect loop.
+   */
   async start(): Promise<void> {
-    const result = await this.#transport.connect();
-    await this.#onConnected(result);
-    if (this.#deps.listSource) this.#reconciler.start();
+    await new Promise<void>((resolve, reject) => {
+      this.#firstConnection = { resolve, reject };
+      this.#loop.start();
+    });
+    const reconcile = this.#deps.options.reconcile;
+    if (!this.#deps.listSource || !reconcile) return;
+    this.#reconciler.start();
+    if (reconcile.startupJitterSeconds === 0) {
+      // Absorbs the scheduled first run, so start() resolves after the first reconcile.
+      await this.#reconciler.runNow().catch((error: unknown) => {
+        this.#deps.sink.error(toAgentError(error, 'reconcile'));
+      });
+    }
   }
+
+  /** Settles start() with the outcome of the first connection attempt. */
+  #firstConnection: { resolve: () => void; reject: (error: unknown) => void } | undefined;
 
   async stop(): Promise<void> {
     if (this.#stopped) return;
@@ -188,7 +215,9 @@ export class Session {
     });
     if (this.#deps.listSource && this.#wasConnectedBefore) {
       // The listing in flight (if any) may predate the outage: ask for a fresh one.
-      this.#reconciler.runNow().catch(() => undefined);
+      this.#reconciler.runNow({ fresh: true }).catch((error: unknown) => {
+        this.#deps.sink.error(toAgentError(error, 'reconcile after reconnect'));
+      });
     }
     this.#wasConnectedBefore = true;
   }
