@@ -1,0 +1,412 @@
+import { isJobId, isNamespaceId, isThingName } from '../protocol/names.js';
+import { isTerminalStatus, type JobStatus } from '../protocol/types.js';
+import {
+  isPending,
+  notifyJobsMap,
+  pendingQueue,
+  toSimExecution,
+  toWireExecution,
+  type ExecutionRecord,
+  type QueueScope,
+  type SimExecution,
+  type SimJob,
+  type SimJobDocument,
+} from './jobs-model.js';
+import { SimulatorError } from './simulator-error.js';
+
+/**
+ * The store of the simulated AWS IoT Jobs service: jobs, their executions per thing, the
+ * control-plane operations (create, cancel, delete), step timers and, after every change, the
+ * notifications AWS would publish. Pure: time comes from the injected `now`, nothing here does
+ * I/O. The device API (get, start-next, describe, update) is JobsState in jobs-state.ts.
+ */
+
+/** A notification to publish on the scope's `notify`/`notify-next` topic (or namespaced forms). */
+export type JobsNotification =
+  | {
+      readonly kind: 'notify';
+      readonly scope: QueueScope;
+      readonly payload: { readonly timestamp: number; readonly jobs: ReturnType<typeof notifyJobsMap> };
+    }
+  | {
+      readonly kind: 'notify-next';
+      readonly scope: QueueScope;
+      readonly payload: {
+        readonly timestamp: number;
+        readonly execution?: ReturnType<typeof toWireExecution>;
+      };
+    };
+
+export interface JobsStateSettings {
+  /**
+   * Most entries in a `notify` list. The archived developer guide says 10, the live one 15
+   * (reference §1.7 conflict).
+   * @default 15
+   */
+  readonly notifyListLimit?: number;
+  /**
+   * Most entries (in-progress plus queued) a GetPendingJobExecutions reply holds. The live
+   * job-limits page says 10 but contradicts the reply shape, so there is no cap by default.
+   */
+  readonly getPendingLimit?: number;
+  /**
+   * DescribeJobExecution of an execution in a terminal status. Every AWS source (jobs-api.md,
+   * the SDKs' RejectedErrorCode docs, the iot-jobs-data model listing TerminalStateException for
+   * DescribeJobExecution only) says it is rejected with TerminalStateReached, so that is the
+   * default; `'return'` answers with the execution instead.
+   * @default 'reject'
+   */
+  readonly terminalDescribe?: 'reject' | 'return';
+}
+
+export interface CreateJobInput {
+  readonly jobId: string;
+  readonly document: SimJobDocument;
+  /** Thing names; each gets a QUEUED execution. */
+  readonly targets: readonly string[];
+  readonly namespaceId?: string | undefined;
+  /** CreateJob `timeoutConfig.inProgressTimeoutInMinutes` (1-10080). */
+  readonly inProgressTimeoutInMinutes?: number | undefined;
+}
+
+/** What a control-plane change did: the notifications it causes. */
+export interface ChangeResult {
+  readonly notifications: readonly JobsNotification[];
+}
+
+const MAX_TIMEOUT_MINUTES = 10_080;
+
+export function isValidTimeoutMinutes(value: number): boolean {
+  return Number.isInteger(value) && value >= 1 && value <= MAX_TIMEOUT_MINUTES;
+}
+
+function scopeKey(scope: QueueScope): string {
+  return `${scope.thingName}\u0000${scope.namespaceId ?? ''}`;
+}
+
+interface QueueSignature {
+  readonly scope: QueueScope;
+  /** Job ids and statuses of the whole pending queue: a change means `notify`. */
+  readonly list: string;
+  /** Job id and execution number of the head: a change means `notify-next`. */
+  readonly head: string;
+}
+
+export class JobsStore {
+  readonly #now: () => number;
+  readonly settings: Readonly<Required<JobsStateSettings>>;
+  readonly #jobs = new Map<string, { job: Omit<SimJob, 'status'>; canceled: boolean; order: number }>();
+  readonly #executions = new Map<string, ExecutionRecord>();
+  readonly #things = new Set<string>();
+  #order = 0;
+
+  /** `now` returns epoch milliseconds (a Clock's `now`). */
+  constructor(now: () => number, settings: JobsStateSettings = {}) {
+    this.#now = now;
+    this.settings = {
+      notifyListLimit: settings.notifyListLimit ?? 15,
+      getPendingLimit: settings.getPendingLimit ?? Number.POSITIVE_INFINITY,
+      terminalDescribe: settings.terminalDescribe ?? 'reject',
+    };
+  }
+
+  nowMs(): number {
+    return this.#now();
+  }
+
+  /** Epoch seconds, as every device-plane timestamp is (reference §1.9). */
+  nowSeconds(): number {
+    return Math.floor(this.#now() / 1000);
+  }
+
+  /** Makes a thing known (ListJobExecutionsForThing answers 404 for unknown things). */
+  registerThing(thingName: string): void {
+    if (!isThingName(thingName)) throw new SimulatorError('InvalidRequestException', `invalid thing name`);
+    this.#things.add(thingName);
+  }
+
+  hasThing(thingName: string): boolean {
+    return this.#things.has(thingName);
+  }
+
+  things(): string[] {
+    return [...this.#things];
+  }
+
+  jobs(): SimJob[] {
+    return [...this.#jobs.values()].map(({ job, canceled }) => ({
+      ...job,
+      status: this.#jobStatus(job.jobId, canceled),
+    }));
+  }
+
+  job(jobId: string): SimJob | undefined {
+    return this.jobs().find((job) => job.jobId === jobId);
+  }
+
+  /** Executions of a thing (all namespaces), in creation order; or of every thing. */
+  executions(thingName?: string): SimExecution[] {
+    return this.records()
+      .filter((r) => thingName === undefined || r.thingName === thingName)
+      .map(toSimExecution);
+  }
+
+  /** @internal The mutable records, in creation order, for the device API in this folder. */
+  records(): ExecutionRecord[] {
+    return [...this.#executions.values()].sort((a, b) => a.order - b.order);
+  }
+
+  /** @internal */
+  record(thingName: string, jobId: string): ExecutionRecord | undefined {
+    return this.#executions.get(`${thingName}\u0000${jobId}`);
+  }
+
+  /** @internal */
+  document(jobId: string): SimJobDocument | undefined {
+    return this.#jobs.get(jobId)?.job.document;
+  }
+
+  /** @internal */
+  inProgressTimeoutOf(jobId: string): number | undefined {
+    return this.#jobs.get(jobId)?.job.inProgressTimeoutInMinutes;
+  }
+
+  /** Queues a job for its target things (CreateJob with thing targets). */
+  createJob(input: CreateJobInput): ChangeResult {
+    validateCreateJob(input);
+    if (this.#jobs.has(input.jobId)) {
+      throw new SimulatorError('ResourceAlreadyExistsException', `job ${input.jobId} already exists`);
+    }
+    const notifications = this.expireDue().notifications;
+    return this.track(notifications, () => {
+      const at = this.nowSeconds();
+      const order = ++this.#order;
+      this.#jobs.set(input.jobId, {
+        job: {
+          jobId: input.jobId,
+          document: input.document,
+          ...(input.namespaceId !== undefined && { namespaceId: input.namespaceId }),
+          createdAt: at,
+          ...(input.inProgressTimeoutInMinutes !== undefined && {
+            inProgressTimeoutInMinutes: input.inProgressTimeoutInMinutes,
+          }),
+          targets: [...input.targets],
+        },
+        canceled: false,
+        order,
+      });
+      for (const thingName of input.targets) {
+        this.#things.add(thingName);
+        this.#executions.set(`${thingName}\u0000${input.jobId}`, {
+          thingName,
+          jobId: input.jobId,
+          namespaceId: input.namespaceId,
+          executionNumber: 1,
+          status: 'QUEUED',
+          statusDetails: undefined,
+          queuedAt: at,
+          startedAt: undefined,
+          lastUpdatedAt: at,
+          versionNumber: 1,
+          order,
+          stepDeadlineMs: undefined,
+          inProgressDeadlineMs: undefined,
+        });
+      }
+    });
+  }
+
+  /**
+   * CancelJob: QUEUED executions become CANCELED; IN_PROGRESS ones too only with `force`
+   * (AWS semantics), otherwise they may still finish.
+   */
+  cancelJob(jobId: string, options: { readonly force?: boolean } = {}): ChangeResult {
+    const entry = this.#jobs.get(jobId);
+    if (!entry) throw new SimulatorError('ResourceNotFoundException', `job ${jobId} does not exist`);
+    if (this.#jobStatus(jobId, entry.canceled) === 'COMPLETED') {
+      throw new SimulatorError('InvalidStateTransitionException', `job ${jobId} is already completed`);
+    }
+    const notifications = this.expireDue().notifications;
+    return this.track(notifications, () => {
+      entry.canceled = true;
+      for (const record of this.records()) {
+        if (record.jobId !== jobId) continue;
+        if (record.status === 'QUEUED' || (record.status === 'IN_PROGRESS' && options.force === true)) {
+          this.setStatus(record, 'CANCELED');
+        }
+      }
+    });
+  }
+
+  /** CancelJobExecution for one thing; an IN_PROGRESS execution needs `force`. */
+  cancelExecution(
+    thingName: string,
+    jobId: string,
+    options: { readonly force?: boolean } = {},
+  ): ChangeResult {
+    const notifications = this.expireDue().notifications;
+    const record = this.#requireRecord(thingName, jobId);
+    if (isTerminalStatus(record.status) || (record.status === 'IN_PROGRESS' && options.force !== true)) {
+      throw new SimulatorError(
+        'InvalidStateTransitionException',
+        `cannot cancel the ${record.status} execution of ${jobId} on ${thingName}${record.status === 'IN_PROGRESS' ? ' without force' : ''}`,
+      );
+    }
+    return this.track(notifications, () => this.setStatus(record, 'CANCELED'));
+  }
+
+  /**
+   * DeleteJobExecution: the execution is gone (describe answers ResourceNotFound, listings omit
+   * it). As in AWS, only a terminal execution may be deleted unless `force` is set.
+   */
+  deleteExecution(
+    thingName: string,
+    jobId: string,
+    options: { readonly force?: boolean } = {},
+  ): ChangeResult {
+    const notifications = this.expireDue().notifications;
+    const record = this.#requireRecord(thingName, jobId);
+    if (!isTerminalStatus(record.status) && options.force !== true) {
+      throw new SimulatorError(
+        'InvalidStateTransitionException',
+        `cannot delete the ${record.status} execution of ${jobId} on ${thingName} without force`,
+      );
+    }
+    return this.track(notifications, () => {
+      this.#executions.delete(`${thingName}\u0000${jobId}`);
+    });
+  }
+
+  /** Epoch ms of the earliest running step/in-progress timer, if any. */
+  nextDeadline(): number | undefined {
+    let earliest: number | undefined;
+    for (const record of this.#executions.values()) {
+      for (const deadline of [record.stepDeadlineMs, record.inProgressDeadlineMs]) {
+        if (deadline !== undefined && (earliest === undefined || deadline < earliest)) earliest = deadline;
+      }
+    }
+    return earliest;
+  }
+
+  /** Moves every execution whose timer has passed to TIMED_OUT. Every operation calls it first. */
+  expireDue(): ChangeResult {
+    const now = this.#now();
+    const due = this.records().filter((r) => {
+      const deadlines = [r.stepDeadlineMs, r.inProgressDeadlineMs].filter((d) => d !== undefined);
+      return isPending(r) && deadlines.some((d) => d <= now);
+    });
+    if (due.length === 0) return { notifications: [] };
+    return this.track([], () => {
+      for (const record of due) this.setStatus(record, 'TIMED_OUT');
+    });
+  }
+
+  /** @internal Sets a service- or device-driven status: bumps the version, stops timers when terminal. */
+  setStatus(record: ExecutionRecord, status: JobStatus): void {
+    const at = this.nowSeconds();
+    if (status === 'IN_PROGRESS' && record.status === 'QUEUED') {
+      record.startedAt = at;
+      const minutes = this.inProgressTimeoutOf(record.jobId);
+      if (minutes !== undefined) record.inProgressDeadlineMs = this.#now() + minutes * 60_000;
+    }
+    record.status = status;
+    record.versionNumber += 1;
+    record.lastUpdatedAt = at;
+    if (isTerminalStatus(status)) {
+      record.stepDeadlineMs = undefined;
+      record.inProgressDeadlineMs = undefined;
+    }
+  }
+
+  /**
+   * @internal Runs `mutate` and returns the notifications AWS publishes for it (reference §1.7):
+   * `notify` when a pending execution is added, removed or changes status; `notify-next` only
+   * when the head of a queue is a different execution (not when only its details change).
+   */
+  track(prior: readonly JobsNotification[], mutate: () => void): ChangeResult {
+    const before = this.#signatures();
+    mutate();
+    const after = this.#signatures();
+    const notifications = [...prior];
+    const timestamp = this.nowSeconds();
+    for (const [key, now] of after) {
+      const was = before.get(key);
+      const queue = pendingQueue(this.#executions.values(), now.scope);
+      if (now.list !== (was?.list ?? '')) {
+        notifications.push({
+          kind: 'notify',
+          scope: now.scope,
+          payload: { timestamp, jobs: notifyJobsMap(queue, this.settings.notifyListLimit) },
+        });
+      }
+      if (now.head !== (was?.head ?? '')) {
+        const head = queue[0];
+        const execution = head && toWireExecution(head, { document: this.document(head.jobId) });
+        notifications.push({
+          kind: 'notify-next',
+          scope: now.scope,
+          payload: { timestamp, ...(execution !== undefined && { execution }) },
+        });
+      }
+    }
+    return { notifications };
+  }
+
+  #signatures(): Map<string, QueueSignature> {
+    const signatures = new Map<string, QueueSignature>();
+    const scopes = new Map<string, QueueScope>();
+    for (const r of this.#executions.values()) {
+      const scope = {
+        thingName: r.thingName,
+        ...(r.namespaceId !== undefined && { namespaceId: r.namespaceId }),
+      };
+      scopes.set(scopeKey(scope), scope);
+    }
+    for (const [key, scope] of scopes) {
+      const queue = pendingQueue(this.#executions.values(), scope);
+      const head = queue[0];
+      signatures.set(key, {
+        scope,
+        list: queue.map((r) => `${r.jobId}:${r.status}`).join(','),
+        head: head ? `${head.jobId}#${head.executionNumber}` : '',
+      });
+    }
+    return signatures;
+  }
+
+  #requireRecord(thingName: string, jobId: string): ExecutionRecord {
+    const record = this.record(thingName, jobId);
+    if (!record) {
+      throw new SimulatorError(
+        'ResourceNotFoundException',
+        `no execution of job ${jobId} on thing ${thingName}`,
+      );
+    }
+    return record;
+  }
+
+  #jobStatus(jobId: string, canceled: boolean): SimJob['status'] {
+    if (canceled) return 'CANCELED';
+    const own = [...this.#executions.values()].filter((r) => r.jobId === jobId);
+    return own.length > 0 && own.every((r) => isTerminalStatus(r.status)) ? 'COMPLETED' : 'IN_PROGRESS';
+  }
+}
+
+function validateCreateJob(input: CreateJobInput): void {
+  const problem = createJobProblem(input);
+  if (problem !== undefined) throw new SimulatorError('InvalidRequestException', problem);
+}
+
+function createJobProblem(input: CreateJobInput): string | undefined {
+  if (!isJobId(input.jobId)) return 'jobId must be 1-64 characters of letters, digits, "_" or "-"';
+  if (input.targets.length === 0) return 'targets must name at least one thing';
+  if (new Set(input.targets).size !== input.targets.length) return 'targets must not repeat a thing';
+  const badThing = input.targets.find((thing) => !isThingName(thing));
+  if (badThing !== undefined) return `target "${badThing.slice(0, 40)}" is not a valid thing name`;
+  if (input.namespaceId !== undefined && !isNamespaceId(input.namespaceId)) return 'namespaceId is not valid';
+  const timeout = input.inProgressTimeoutInMinutes;
+  if (timeout !== undefined && !isValidTimeoutMinutes(timeout)) {
+    return 'inProgressTimeoutInMinutes must be an integer from 1 to 10080';
+  }
+  return undefined;
+}
