@@ -7,13 +7,7 @@ import { SnapshotWriter } from './cache/snapshot-writer.js';
 import { systemClock, type Clock } from './clock.js';
 import { resolveAgentOptions, type ResolvedAgentOptions } from './config/resolve.js';
 import type { AgentOptions } from './config/schema.js';
-import {
-  CacheError,
-  ClosedError,
-  JobsAgentError,
-  describeError,
-  isJobsAgentError,
-} from './errors.js';
+import { CacheError, ClosedError, JobsAgentError, describeError, isJobsAgentError } from './errors.js';
 import type { JobsAgentEvents, ReconcileReport } from './events.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { JobExecution } from './protocol/types.js';
@@ -73,7 +67,8 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
     this.#clock = dependencies.clock ?? systemClock;
     this.#logger = dependencies.logger ?? silentLogger;
     this.#cache =
-      dependencies.cache ?? (this.#options.stateFile ? new FileExecutionCache(this.#options.stateFile) : undefined);
+      dependencies.cache ??
+      (this.#options.stateFile ? new FileExecutionCache(this.#options.stateFile) : undefined);
     const cache = this.#cache;
     this.#writer = cache
       ? new SnapshotWriter({
@@ -99,7 +94,8 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
       randomUUID: dependencies.randomUUID ?? nodeRandomUUID,
       logger: this.#logger,
       transportFactory: dependencies.transportFactory ?? createTransportFactory(this.#options),
-      listSource: dependencies.listSource ?? createListSource(this.#options, dependencies, this.#clock, random),
+      listSource:
+        dependencies.listSource ?? createListSource(this.#options, dependencies, this.#clock, random),
       sink: {
         changes: (changes) => {
           this.#publishChanges(changes);
@@ -185,7 +181,8 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
    * pending list and describes), which can add and update but never remove.
    */
   async reconcile(): Promise<ReconcileReport> {
-    if (this.#state !== 'running') throw new ClosedError(`reconcile() needs a running agent (it is ${this.#state})`);
+    if (this.#state !== 'running')
+      throw new ClosedError(`reconcile() needs a running agent (it is ${this.#state})`);
     return this.#session.reconcileNow();
   }
 
@@ -201,7 +198,9 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
       }
       this.#publishChanges(this.#session.restore(snapshot.executions));
     } catch (error) {
-      this.#reportError(isJobsAgentError(error) ? error : new CacheError(describeError(error), undefined, { cause: error }));
+      this.#reportError(
+        isJobsAgentError(error) ? error : new CacheError(describeError(error), undefined, { cause: error }),
+      );
     }
   }
 
@@ -234,7 +233,10 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
   }
 
   /** A throwing listener is logged and reported, never allowed to break the agent's own flow. */
-  #emit<E extends keyof JobsAgentEvents>(event: E, ...args: EventEmitter.EventArgs<JobsAgentEvents, E>): void {
+  #emit<E extends keyof JobsAgentEvents>(
+    event: E,
+    ...args: EventEmitter.EventArgs<JobsAgentEvents, E>
+  ): void {
     try {
       this.emit(event, ...args);
     } catch (error) {

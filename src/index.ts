@@ -43,7 +43,13 @@ export {
 } from './errors.js';
 export type { ConfigIssue, JobsAgentErrorCode, RejectedCode } from './errors.js';
 export { JOB_STATUSES, TERMINAL_STATUSES, isJobStatus, isTerminalStatus } from './protocol/types.js';
-export type { ExecutionStatus, JobDocument, JobExecution, JobStatus, StatusDetails } from './protocol/types.js';
+export type {
+  ExecutionStatus,
+  JobDocument,
+  JobExecution,
+  JobStatus,
+  StatusDetails,
+} from './protocol/types.js';
 export { systemClock } from './clock.js';
 export type { Cancel, Clock } from './clock.js';
 export { createJsonLogger, silentLogger } from './logger.js';
@@ -53,4 +59,9 @@ export { MemoryExecutionCache } from './cache/memory-cache.js';
 export { FileExecutionCache } from './cache/file-cache.js';
 export type { ExecutionListSource } from './reconcile/source.js';
 export type { AwsCredentials, CredentialsProvider } from './http/credentials.js';
-export type { ConnectResult, JobsTransport, TransportFactory, TransportHandlers } from './transport/transport.js';
+export type {
+  ConnectResult,
+  JobsTransport,
+  TransportFactory,
+  TransportHandlers,
+} from './transport/transport.js';

@@ -1,6 +1,12 @@
 import type { ExecutionTable } from './cache/execution-table.js';
 import type { Clock } from './clock.js';
-import { ProtocolError, RejectedError, describeError, isJobsAgentError, type JobsAgentError } from './errors.js';
+import {
+  ProtocolError,
+  RejectedError,
+  describeError,
+  isJobsAgentError,
+  type JobsAgentError,
+} from './errors.js';
 import type { Logger } from './logger.js';
 import { decodeNotify, decodeNotifyNext, type DecodeResult } from './protocol/codec.js';
 import { parseJobsTopic, type ParsedJobsTopic } from './protocol/topics.js';
@@ -51,7 +57,9 @@ export class MessageRouter {
       this.#options.sink.error(
         isJobsAgentError(error)
           ? error
-          : new ProtocolError(topic, `could not handle message: ${describeError(error)}`, '', { cause: error }),
+          : new ProtocolError(topic, `could not handle message: ${describeError(error)}`, '', {
+              cause: error,
+            }),
       );
     }
   }

@@ -1,7 +1,13 @@
 import type { ExecutionTable } from './cache/execution-table.js';
 import type { Clock } from './clock.js';
 import type { ResolvedAgentOptions } from './config/resolve.js';
-import { ClosedError, type JobsAgentError, TransportError, describeError, isJobsAgentError } from './errors.js';
+import {
+  ClosedError,
+  type JobsAgentError,
+  TransportError,
+  describeError,
+  isJobsAgentError,
+} from './errors.js';
 import type { ReconcileReport } from './events.js';
 import type { Logger } from './logger.js';
 import { NEXT_JOB_ID } from './protocol/names.js';
@@ -123,7 +129,9 @@ export class Session {
       intervalMs: (reconcile?.intervalSeconds ?? 300) * 1000,
       jitterRatio: reconcile?.jitterRatio ?? 0.1,
       initialDelay:
-        reconcile && reconcile.startupJitterSeconds > 0 ? { maxMs: reconcile.startupJitterSeconds * 1000 } : 'immediate',
+        reconcile && reconcile.startupJitterSeconds > 0
+          ? { maxMs: reconcile.startupJitterSeconds * 1000 }
+          : 'immediate',
       failureBackoff: { initialDelayMs: 5_000, maxDelayMs: 300_000, factor: 2 },
       run: (signal) => this.#reconcileOnce(signal),
       onReport: (report) => {
@@ -235,7 +243,12 @@ export class Session {
   async #refreshOverMqtt(): Promise<ReconcileReport> {
     const startedAt = this.#deps.clock.now();
     const pending = await this.#requester.getPending();
-    const changes = applyObserved(this.#deps.table, [...pending.inProgress, ...pending.queued], 'get', this.#deps.clock.now());
+    const changes = applyObserved(
+      this.#deps.table,
+      [...pending.inProgress, ...pending.queued],
+      'get',
+      this.#deps.clock.now(),
+    );
     const next = await this.#requester.describe(NEXT_JOB_ID, this.#scope.namespaceId);
     if (next) changes.push(...applyObserved(this.#deps.table, [next], 'describe', this.#deps.clock.now()));
     this.#publish(changes);
@@ -257,10 +270,12 @@ export class Session {
     const listing = await source.listAll(signal);
     const result = applyListing(table, listing, startedAt, clock.now());
     const changes: ExecutionChange[] = [
-      ...result.added.map((execution): ExecutionChange => ({ kind: 'added', execution, source: 'reconcile' })),
-      ...result.updated.map(
-        (u): ExecutionChange => ({ kind: 'updated', ...u, source: 'reconcile' }),
-      ),
+      ...result.added.map((execution): ExecutionChange => ({
+        kind: 'added',
+        execution,
+        source: 'reconcile',
+      })),
+      ...result.updated.map((u): ExecutionChange => ({ kind: 'updated', ...u, source: 'reconcile' })),
       ...result.removed.map((execution): ExecutionChange => ({ kind: 'removed', execution })),
     ];
     this.#publish(changes);

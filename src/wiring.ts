@@ -78,6 +78,9 @@ export function createListSource(
   const namespaceId = options.namespaceId;
   return {
     listAll: (signal) =>
-      client.listAll({ maxResults: reconcile.pageSize, ...(namespaceId !== undefined ? { namespaceId } : {}) }, signal),
+      client.listAll(
+        { maxResults: reconcile.pageSize, ...(namespaceId !== undefined ? { namespaceId } : {}) },
+        signal,
+      ),
   };
 }

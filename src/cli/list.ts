@@ -19,7 +19,13 @@ export interface ListCommandOptions {
 export function toSummaryForThing(execution: JobExecution): Record<string, unknown> {
   const { jobId, status, queuedAt, startedAt, lastUpdatedAt, executionNumber, retryAttempt } = execution;
   const summary: Record<string, unknown> = { status };
-  for (const [key, value] of Object.entries({ queuedAt, startedAt, lastUpdatedAt, executionNumber, retryAttempt })) {
+  for (const [key, value] of Object.entries({
+    queuedAt,
+    startedAt,
+    lastUpdatedAt,
+    executionNumber,
+    retryAttempt,
+  })) {
     if (value !== undefined) summary[key] = value;
   }
   return { jobId, jobExecutionSummary: summary };
@@ -38,7 +44,8 @@ function parseMaxResults(value: string | undefined): number | undefined {
 export async function listCommand(options: ListCommandOptions): Promise<number> {
   const { resolved } = loadConfigFile(options.configPath);
   const reconcile = resolved.reconcile;
-  if (!reconcile) throw ConfigError.forField('reconcile', 'is required for list (endpoint, region, credentials)');
+  if (!reconcile)
+    throw ConfigError.forField('reconcile', 'is required for list (endpoint, region, credentials)');
   const client = new JobsHttpClient({
     endpoint: reconcile.endpoint,
     region: reconcile.region,

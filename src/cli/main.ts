@@ -95,9 +95,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const { code, message } = error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
-      ? { code: EXIT_USAGE, message: `${error.message}\n${USAGE}` }
-      : exitFor(error);
+    const { code, message } =
+      error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
+        ? { code: EXIT_USAGE, message: `${error.message}\n${USAGE}` }
+        : exitFor(error);
     writeStderr(`iot-jobs-agent: ${message}\n`);
     process.exitCode = code;
   },

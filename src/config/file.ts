@@ -21,7 +21,9 @@ export function readConfigFile(path: string): { readonly options: AgentOptions; 
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw ConfigError.forField('--config', `${absolute} is not valid JSON: ${(cause as Error).message}`, { cause });
+    throw ConfigError.forField('--config', `${absolute} is not valid JSON: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw ConfigError.forField('(root)', `${absolute} must hold a JSON object`);
@@ -45,7 +47,10 @@ function withAbsolutePaths(json: object, baseDir: string): AgentOptions {
 }
 
 /** Reads, validates and resolves a config file in one step. Throws ConfigError. */
-export function loadConfigFile(path: string): { readonly raw: AgentOptions; readonly resolved: ResolvedAgentOptions } {
+export function loadConfigFile(path: string): {
+  readonly raw: AgentOptions;
+  readonly resolved: ResolvedAgentOptions;
+} {
   const { options } = readConfigFile(path);
   return { raw: options, resolved: resolveAgentOptions(options) };
 }

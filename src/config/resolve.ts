@@ -29,7 +29,10 @@ export function toConfigError(error: z.ZodError): ConfigError {
   const issues: ConfigIssue[] = error.issues.flatMap((issue) => {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: base ? `${base}.${key}` : key, message: 'is not a known option' }));
+      return issue.keys.map((key) => ({
+        path: base ? `${base}.${key}` : key,
+        message: 'is not a known option',
+      }));
     }
     return [{ path: base || '(root)', message: issue.message }];
   });
@@ -59,7 +62,8 @@ export function resolveAgentOptions(input: unknown, context: ResolveContext = {}
       throw ConfigError.forField(`mqtt.${field}`, `cannot read ${path} (${reason})`, { cause });
     }
     if (data.length === 0) throw ConfigError.forField(`mqtt.${field}`, `${path} is empty`);
-    if (!data.includes('-----BEGIN')) throw ConfigError.forField(`mqtt.${field}`, `${path} is not a PEM file`);
+    if (!data.includes('-----BEGIN'))
+      throw ConfigError.forField(`mqtt.${field}`, `${path} is not a PEM file`);
     return data;
   };
 

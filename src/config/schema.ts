@@ -30,7 +30,10 @@ const serviceEndpoint = z.string().superRefine((value, ctx) => {
   }
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return;
-  ctx.addIssue({ code: 'custom', message: 'must be https:// (plain http:// is accepted for loopback hosts only)' });
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be https:// (plain http:// is accepted for loopback hosts only)',
+  });
 });
 
 const mqttUrl = z.string().superRefine((value, ctx) => {
@@ -38,7 +41,10 @@ const mqttUrl = z.string().superRefine((value, ctx) => {
   try {
     url = new URL(value);
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be a URL such as mqtts://xxxx-ats.iot.us-east-1.amazonaws.com:8883' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a URL such as mqtts://xxxx-ats.iot.us-east-1.amazonaws.com:8883',
+    });
     return;
   }
   if (url.protocol !== 'mqtts:') {
@@ -84,14 +90,22 @@ const mqttSchema = z
         ctx.addIssue({ code: 'custom', path: [file], message: 'is required' });
       }
       if (mqtt[content] !== undefined && mqtt[file] !== undefined) {
-        ctx.addIssue({ code: 'custom', path: [content], message: `give either ${content} or ${file}, not both` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [content],
+          message: `give either ${content} or ${file}, not both`,
+        });
       }
     }
     if (mqtt.ca !== undefined && mqtt.caFile !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['ca'], message: 'give either ca or caFile, not both' });
     }
     if (mqtt.reconnect.maxDelayMs < mqtt.reconnect.initialDelayMs) {
-      ctx.addIssue({ code: 'custom', path: ['reconnect', 'maxDelayMs'], message: 'must be >= initialDelayMs' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reconnect', 'maxDelayMs'],
+        message: 'must be >= initialDelayMs',
+      });
     }
   });
 
@@ -105,7 +119,9 @@ const staticCredentialsSchema = z.strictObject({
 const credentialsSchema = z.preprocess(
   // The CONTRACT's static form has no `source`; tag it so the union reports precise errors.
   (value) =>
-    typeof value === 'object' && value !== null && !('source' in value) ? { source: 'static', ...value } : value,
+    typeof value === 'object' && value !== null && !('source' in value)
+      ? { source: 'static', ...value }
+      : value,
   z.discriminatedUnion('source', [
     staticCredentialsSchema,
     z.strictObject({ source: z.literal('env') }),
@@ -124,9 +140,7 @@ const credentialsSchema = z.preprocess(
 
 const reconcileSchema = z.strictObject({
   endpoint: serviceEndpoint,
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1'),
   intervalSeconds: z.number().min(10).max(86_400).default(300),
   /** Each interval is randomized by ±jitterRatio so a fleet drifts apart. */
   jitterRatio: z.number().min(0).max(1).default(0.1),

@@ -7,7 +7,12 @@ import {
   type DecodeResult,
 } from '../protocol/codec.js';
 import { encodeDescribeRequest, encodeGetPendingRequest } from '../protocol/requests.js';
-import { requestTopic, type JobsScope, type ReplyOutcome, type RequestOperation } from '../protocol/topics.js';
+import {
+  requestTopic,
+  type JobsScope,
+  type ReplyOutcome,
+  type RequestOperation,
+} from '../protocol/topics.js';
 import type { JobExecution } from '../protocol/types.js';
 import { PendingRequests } from '../transport/correlation.js';
 import type { JobsTransport } from '../transport/transport.js';
@@ -54,7 +59,9 @@ export class JobsRequester {
 
   /** GetPendingJobExecutions: the IN_PROGRESS and QUEUED executions (AWS caps the list; see README). */
   async getPending(): Promise<PendingExecutions> {
-    const reply = await this.#request('get', undefined, (clientToken) => encodeGetPendingRequest({ clientToken }));
+    const reply = await this.#request('get', undefined, (clientToken) =>
+      encodeGetPendingRequest({ clientToken }),
+    );
     const decoded = unwrap(decodeGetPendingAccepted(reply.topic, reply.payload));
     return { inProgress: decoded.inProgress, queued: decoded.queued };
   }
@@ -79,7 +86,11 @@ export class JobsRequester {
     const { scope, pending, randomUUID, timeoutMs } = this.#options;
     const transport = this.#options.readyTransport();
     if (!transport) throw new TransportError(`${operation} needs a connection; the agent is not connected`);
-    const topic = requestTopic(namespaceId === undefined ? { thingName: scope.thingName } : { ...scope, namespaceId }, operation, jobId);
+    const topic = requestTopic(
+      namespaceId === undefined ? { thingName: scope.thingName } : { ...scope, namespaceId },
+      operation,
+      jobId,
+    );
     const clientToken = randomUUID();
     const replied = pending.register(clientToken, operation, timeoutMs);
     try {
