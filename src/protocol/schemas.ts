@@ -115,7 +115,7 @@ function buildSchemas() {
       ...replyFields,
       code: z.string().min(1, 'expected a non-empty error code'),
       message: z.string().nullish(),
-      executionState: z.unknown(),
+      executionState: z.unknown().optional(),
     }),
   };
 }
