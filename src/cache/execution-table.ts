@@ -1,0 +1,138 @@
+import type { JobExecution } from '../protocol/types.js';
+import { mergeExecution, type MergeOutcome } from './merge.js';
+
+interface Entry {
+  readonly execution: JobExecution;
+  /** Local clock ms of the last change; undefined for entries loaded at construction. */
+  readonly changedAtMs: number | undefined;
+}
+
+/**
+ * The thing's executions as the agent knows them while it runs: one entry per jobId, changed
+ * only through `mergeExecution`. Values handed out are deeply frozen copies, so no caller can
+ * change the table's state behind its back.
+ *
+ * Entries can be marked unconfirmed: a `notify` list that no longer names a pending execution
+ * does not prove it is gone (it may have finished, or been deleted), so the agent marks it and
+ * settles it with a describe or the next complete listing instead of deleting it.
+ */
+export class ExecutionTable {
+  readonly #entries = new Map<string, Entry>();
+  readonly #unconfirmed = new Set<string>();
+
+  /** Starts from `initial` (e.g. a loaded cache snapshot); duplicates of a jobId are merged. */
+  constructor(initial: readonly JobExecution[] = []) {
+    for (const execution of initial) {
+      const outcome = mergeExecution(this.#entries.get(execution.jobId)?.execution, ownCopy(execution));
+      if (outcome.changed) {
+        this.#entries.set(execution.jobId, { execution: freeze(outcome.value), changedAtMs: undefined });
+      }
+    }
+  }
+
+  /** Number of executions, terminal ones included. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get(jobId: string): JobExecution | undefined {
+    return this.#entries.get(jobId)?.execution;
+  }
+
+  /** Every execution: IN_PROGRESS first, then by queuedAt (unknown last), then by jobId. */
+  list(): readonly JobExecution[] {
+    const executions = [...this.#entries.values()].map((entry) => entry.execution);
+    return Object.freeze(executions.sort(compareListOrder));
+  }
+
+  /**
+   * Merges one observation into the table (see mergeExecution) and, when that changed the entry,
+   * records `observedAtMs` (local clock) as its last change. The outcome's values are frozen.
+   */
+  apply(incoming: JobExecution, observedAtMs: number): MergeOutcome {
+    const current = this.#entries.get(incoming.jobId);
+    const outcome = mergeExecution(current?.execution, ownCopy(incoming));
+    if (!outcome.changed) return outcome;
+    const value = freeze(outcome.value);
+    this.#entries.set(incoming.jobId, { execution: value, changedAtMs: observedAtMs });
+    return { ...outcome, value };
+  }
+
+  /** Deletes the entry and its confirmation mark; returns the last known value. */
+  remove(jobId: string): JobExecution | undefined {
+    const entry = this.#entries.get(jobId);
+    this.#entries.delete(jobId);
+    this.#unconfirmed.delete(jobId);
+    return entry?.execution;
+  }
+
+  /** Local clock ms of the entry's last change through `apply`; undefined if none (or unknown). */
+  lastChangedAt(jobId: string): number | undefined {
+    return this.#entries.get(jobId)?.changedAtMs;
+  }
+
+  /** Marks a cached execution as possibly gone. Returns false (and does nothing) if not cached. */
+  markUnconfirmed(jobId: string): boolean {
+    if (!this.#entries.has(jobId)) return false;
+    this.#unconfirmed.add(jobId);
+    return true;
+  }
+
+  /** Clears the mark; returns whether the execution was unconfirmed. */
+  confirm(jobId: string): boolean {
+    return this.#unconfirmed.delete(jobId);
+  }
+
+  isUnconfirmed(jobId: string): boolean {
+    return this.#unconfirmed.has(jobId);
+  }
+
+  /** The unconfirmed jobIds, sorted. */
+  unconfirmed(): string[] {
+    return [...this.#unconfirmed].sort(compareStrings);
+  }
+
+  /**
+   * The head of the pending queue as AWS orders it: IN_PROGRESS first, then QUEUED by queuedAt.
+   * Terminal executions never qualify, and neither do unconfirmed ones: the service's own
+   * notifications no longer count them as pending.
+   */
+  next(): JobExecution | undefined {
+    let head: JobExecution | undefined;
+    for (const [jobId, { execution }] of this.#entries) {
+      if (execution.status !== 'IN_PROGRESS' && execution.status !== 'QUEUED') continue;
+      if (this.#unconfirmed.has(jobId)) continue;
+      if (head === undefined || compareListOrder(execution, head) < 0) head = execution;
+    }
+    return head;
+  }
+}
+
+function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+function compareListOrder(a: JobExecution, b: JobExecution): number {
+  const aRunning = a.status === 'IN_PROGRESS' ? 0 : 1;
+  const bRunning = b.status === 'IN_PROGRESS' ? 0 : 1;
+  if (aRunning !== bRunning) return aRunning - bRunning;
+  const aQueued = a.queuedAt ?? Number.POSITIVE_INFINITY;
+  const bQueued = b.queuedAt ?? Number.POSITIVE_INFINITY;
+  if (aQueued !== bQueued) return aQueued < bQueued ? -1 : 1;
+  return compareStrings(a.jobId, b.jobId);
+}
+
+/** A private copy, so a caller mutating what it passed in cannot reach the table. */
+function ownCopy(execution: JobExecution): JobExecution {
+  return structuredClone(execution);
+}
+
+/** Freezes the value and everything inside it (the nested parts come from ownCopy or the table). */
+function freeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const nested of Object.values(value)) freeze(nested);
+  }
+  return value;
+}
