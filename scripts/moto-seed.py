@@ -11,6 +11,10 @@ Every subcommand prints one JSON object on stdout; errors go to stderr with a no
          cancels the thing's execution of each job (CancelJobExecution, force)
   delete --endpoint URL --thing NAME JOB_ID...
          deletes the thing's execution of each job (DeleteJobExecution, force)
+  list   --endpoint URL --thing NAME [--status S]
+         every execution of the thing through botocore's own paginator (an independent oracle):
+         {"executions": [{"jobId", "status", "queuedAt", "lastUpdatedAt", "executionNumber"}],
+          "pages": N}; timestamps in epoch seconds
 
 moto quirks this works around (reference section 8.1): CancelJob does not touch the executions and
 DeleteJob does not delete them, so the execution-level calls are used; DeleteJobExecution needs
@@ -71,6 +75,28 @@ def delete(iot, thing, job_ids):
     return {"deleted": job_ids}
 
 
+def list_executions(iot, thing, status):
+    params = {"thingName": thing}
+    if status:
+        params["status"] = status
+    executions = []
+    pages = 0
+    for page in iot.get_paginator("list_job_executions_for_thing").paginate(**params):
+        pages += 1
+        for item in page["executionSummaries"]:
+            summary = item["jobExecutionSummary"]
+            executions.append(
+                {
+                    "jobId": item["jobId"],
+                    "status": summary["status"],
+                    "queuedAt": summary["queuedAt"].timestamp(),
+                    "lastUpdatedAt": summary["lastUpdatedAt"].timestamp(),
+                    "executionNumber": summary["executionNumber"],
+                }
+            )
+    return {"executions": executions, "pages": pages}
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -86,7 +112,10 @@ def main(argv):
     delete_cmd = sub.add_parser("delete")
     delete_cmd.add_argument("job_ids", nargs="+")
 
-    for cmd in (seed_cmd, cancel_cmd, delete_cmd):
+    list_cmd = sub.add_parser("list")
+    list_cmd.add_argument("--status")
+
+    for cmd in (seed_cmd, cancel_cmd, delete_cmd, list_cmd):
         cmd.add_argument("--endpoint", required=True)
         cmd.add_argument("--thing", required=True)
 
@@ -96,8 +125,10 @@ def main(argv):
         result = seed(iot, args.thing, args.count, args.prefix, args.start)
     elif args.command == "cancel":
         result = cancel(iot, args.thing, args.job_ids)
-    else:
+    elif args.command == "delete":
         result = delete(iot, args.thing, args.job_ids)
+    else:
+        result = list_executions(iot, args.thing, args.status)
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")
 

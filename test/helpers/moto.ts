@@ -161,6 +161,67 @@ export async function deleteExecutions(
   await runSeedScript(['delete', '--endpoint', endpoint, '--thing', thingName, ...jobIds]);
 }
 
+/** One execution as botocore lists it (timestamps in epoch seconds). */
+export interface BotoExecution {
+  readonly jobId: string;
+  readonly status: string;
+  readonly queuedAt: number;
+  readonly lastUpdatedAt: number;
+  readonly executionNumber: number;
+}
+
+export interface BotoListing {
+  readonly executions: readonly BotoExecution[];
+  /** Pages botocore's paginator fetched (moto's default page size is 50). */
+  readonly pages: number;
+}
+
+/**
+ * Every execution of the thing through botocore's own paginator: an oracle independent of the
+ * agent's HTTP client.
+ */
+export async function listExecutionsWithBoto(
+  endpoint: string,
+  thingName: string,
+  options: { readonly status?: string } = {},
+): Promise<BotoListing> {
+  const args = ['list', '--endpoint', endpoint, '--thing', thingName];
+  if (options.status !== undefined) args.push('--status', options.status);
+  const parsed: unknown = JSON.parse(await runSeedScript(args));
+  if (
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    'executions' in parsed &&
+    Array.isArray(parsed.executions) &&
+    'pages' in parsed &&
+    typeof parsed.pages === 'number'
+  ) {
+    return { executions: parsed.executions.map(toBotoExecution), pages: parsed.pages };
+  }
+  throw new Error('unexpected moto-seed.py list output');
+}
+
+function toBotoExecution(value: unknown): BotoExecution {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    'jobId' in value &&
+    typeof value.jobId === 'string' &&
+    'status' in value &&
+    typeof value.status === 'string' &&
+    'queuedAt' in value &&
+    typeof value.queuedAt === 'number' &&
+    'lastUpdatedAt' in value &&
+    typeof value.lastUpdatedAt === 'number' &&
+    'executionNumber' in value &&
+    typeof value.executionNumber === 'number'
+  ) {
+    const { jobId, status, queuedAt, lastUpdatedAt, executionNumber } = value;
+    return { jobId, status, queuedAt, lastUpdatedAt, executionNumber };
+  }
+  throw new Error(`unexpected execution in moto-seed.py list output: ${JSON.stringify(value)}`);
+}
+
 async function runSeedScript(args: readonly string[]): Promise<string> {
   try {
     const { stdout } = await execFileAsync('python3', [SEED_SCRIPT, ...args], {
