@@ -150,8 +150,13 @@ const reconcileSchema = z.strictObject({
   credentials: credentialsSchema,
 });
 
+/** Which MQTT stack carries the jobs topics; `auto` picks Greengrass IPC inside a Greengrass component. */
+export const TRANSPORT_KINDS = ['auto', 'mqtt', 'crt', 'greengrass-ipc'] as const;
+export type TransportKind = (typeof TRANSPORT_KINDS)[number];
+
 export const agentOptionsSchema = z.strictObject({
   thingName: named(thingNameProblem),
+  transport: z.enum(TRANSPORT_KINDS).default('auto'),
   namespaceId: named(namespaceIdProblem).optional(),
   mqtt: mqttSchema,
   reconcile: reconcileSchema.optional(),

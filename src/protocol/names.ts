@@ -11,9 +11,7 @@ export const NEXT_JOB_ID = '$next';
 
 /** Returns a reason when `value` is not a valid thing name, else undefined. */
 export function thingNameProblem(value: string): string | undefined {
-  return THING_NAME.test(value)
-    ? undefined
-    : 'must be 1-128 characters of letters, digits, ":", "_" or "-"';
+  return THING_NAME.test(value) ? undefined : 'must be 1-128 characters of letters, digits, ":", "_" or "-"';
 }
 
 /** Returns a reason when `value` is not a valid job id, else undefined. */

@@ -92,7 +92,10 @@ export function notifyNextTopic(scope: JobsScope): string {
  * namespaced jobs. AWS's own device code never uses it, so the agent subscribes to it with a `+`
  * in place of the job id in addition to the list/next forms.
  */
-export function jobNotifyNamespaceTopic(scope: JobsScope & { readonly namespaceId: string }, jobId: string): string {
+export function jobNotifyNamespaceTopic(
+  scope: JobsScope & { readonly namespaceId: string },
+  jobId: string,
+): string {
   const base = jobsBase(scope);
   assertJobId(jobId, false);
   return `${base}/${jobId}/${NOTIFY_NAMESPACE_PREFIX}${scope.namespaceId}/`;
@@ -193,7 +196,8 @@ export function parseJobsTopic(topic: string): ParsedJobsTopic | undefined {
 function parseOneSegment(thingName: string, segment: string): ParsedJobsTopic | undefined {
   if (segment === 'notify') return { kind: 'notify', thingName };
   if (segment === 'notify-next') return { kind: 'notify-next', thingName };
-  if (segment === 'get' || segment === 'start-next') return { kind: 'request', thingName, operation: segment };
+  if (segment === 'get' || segment === 'start-next')
+    return { kind: 'request', thingName, operation: segment };
   const nextNamespace = namespaceFrom(segment, NOTIFY_NEXT_NAMESPACE_PREFIX);
   if (nextNamespace !== undefined) return { kind: 'notify-next', thingName, namespaceId: nextNamespace };
   const listNamespace = namespaceFrom(segment, NOTIFY_NAMESPACE_PREFIX);
