@@ -35,6 +35,8 @@ export interface TestBroker {
   readonly url: string;
   /** Subject CN of every client certificate the TLS server accepted, in order. */
   readonly peers: string[];
+  /** SNI of every accepted TLS connection, in order (`false`: the client sent none). */
+  readonly servernames: (string | false)[];
   /** Every PUBLISH clients sent, in arrival order (kept across restarts). */
   readonly received: ReceivedMessage[];
   readonly events: EventEmitter<TestBrokerEvents>;
@@ -62,6 +64,7 @@ export async function startBroker(options: TestBrokerOptions = {}): Promise<Test
   const certs = testCerts();
   const events = new EventEmitter<TestBrokerEvents>();
   const peers: string[] = [];
+  const servernames: (string | false)[] = [];
   const received: ReceivedMessage[] = [];
   const sockets = new Set<Socket>();
   let aedes = await createAedes(options, events, received);
@@ -77,6 +80,7 @@ export async function startBroker(options: TestBrokerOptions = {}): Promise<Test
     },
     (socket: TLSSocket) => {
       peers.push(String(socket.getPeerCertificate().subject.CN));
+      servernames.push(socket.servername ?? false);
       aedes.handle(socket);
     },
   );
@@ -119,6 +123,7 @@ export async function startBroker(options: TestBrokerOptions = {}): Promise<Test
     port,
     url: `mqtts://localhost:${port}`,
     peers,
+    servernames,
     received,
     events,
     dropConnections,

@@ -60,3 +60,13 @@ export function testCerts(): TestCerts {
   };
   return cached;
 }
+
+/** The device's TLS material as MqttTransport takes it: trusts the test CA, presents device.pem. */
+export function deviceTls(which: 'device' | 'rogueDevice' = 'device'): {
+  ca: string;
+  cert: string;
+  key: string;
+} {
+  const certs = testCerts();
+  return { ca: certs.ca.cert, cert: certs[which].cert, key: certs[which].key };
+}

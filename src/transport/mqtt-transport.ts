@@ -1,0 +1,370 @@
+import { isIP } from 'node:net';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { systemClock, type Cancel, type Clock } from '../clock.js';
+import { ClosedError, ConfigError, ConnectError, TransportError, describeError } from '../errors.js';
+import { silentLogger, type Logger } from '../logger.js';
+import type { ConnectResult, JobsTransport, TransportHandlers } from './transport.js';
+
+/** Options of the MQTT.js transport. TLS material is PEM; it never appears in errors or logs. */
+export interface MqttTransportOptions {
+  /** `mqtts://host[:port]`; the port defaults to 8883. On 443, ALPN `x-amzn-mqtt-ca` is offered. */
+  readonly url: string;
+  /** Fixed client id: the persistent session (clean: false) is keyed by it. */
+  readonly clientId: string;
+  /** CA bundle that signs the broker's certificate; Node's default roots when omitted. */
+  readonly ca?: string | Buffer | undefined;
+  /** Device certificate (PEM). */
+  readonly cert: string | Buffer;
+  /** Device private key (PEM). */
+  readonly key: string | Buffer;
+  readonly passphrase?: string | undefined;
+  /** @default 4 (MQTT 3.1.1; aedes in the tests speaks only 3.1.1) */
+  readonly protocolVersion?: 4 | 5 | undefined;
+  /**
+   * PINGREQ interval. AWS IoT accepts 30–1200 s (less counts as 30).
+   * @default 60 — a half-open connection is noticed within ~1.5 minutes
+   */
+  readonly keepaliveSeconds?: number | undefined;
+  /** connect() settles within this time, whatever the network does. @default 10_000 */
+  readonly connectTimeoutMs?: number | undefined;
+  /** MQTT 5 only: how long the broker keeps the session after a disconnect. @default 3600 */
+  readonly sessionExpirySeconds?: number | undefined;
+  /** Bound on the graceful part of close() (waiting for PUBACKs, DISCONNECT). @default 5_000 */
+  readonly closeTimeoutMs?: number | undefined;
+  readonly handlers: TransportHandlers;
+  readonly clock?: Clock | undefined;
+  readonly logger?: Logger | undefined;
+}
+
+const SUBSCRIBE_BATCH = 8; // AWS IoT: at most 8 subscriptions per SUBSCRIBE
+const SUBACK_FAILURE = 128;
+
+interface Attempt {
+  readonly client: MqttClient;
+  phase: 'tcp' | 'tls' | 'mqtt';
+  fail(error: Error): void;
+}
+
+/**
+ * JobsTransport over MQTT.js 5, mutual TLS, persistent session (clean: false, fixed client id),
+ * QoS 1. MQTT.js never reconnects by itself (reconnectPeriod: 0): the agent's ReconnectLoop calls
+ * connect() again, and every connect() builds a fresh MqttClient. That keeps the state of one
+ * connection in one place; the broker-side session survives anyway since it is keyed by client id.
+ * Work in flight when a connection is lost (PUBACK, SUBACK) rejects with TransportError; MQTT.js
+ * would keep QoS 1 publishes of a clean: false client pending forever otherwise.
+ */
+export class MqttTransport implements JobsTransport {
+  readonly #options: MqttTransportOptions;
+  readonly #endpoint: { host: string; port: number };
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  #client: MqttClient | undefined;
+  #attempt: Attempt | undefined;
+  #connecting: Promise<ConnectResult> | undefined;
+  #closing: Promise<void> | undefined;
+  #connected = false;
+  #lastResult: ConnectResult = { sessionPresent: false };
+  /** Rejecters of operations awaiting an ack on the current connection. */
+  readonly #inFlight = new Set<(error: Error) => void>();
+
+  constructor(options: MqttTransportOptions) {
+    this.#options = options;
+    this.#endpoint = parseEndpoint(options.url);
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** Resolves at once when already connected; concurrent calls share one attempt. */
+  connect(): Promise<ConnectResult> {
+    if (this.#connected) return Promise.resolve(this.#lastResult);
+    this.#connecting ??= this.#open().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  async subscribe(filters: readonly string[]): Promise<void> {
+    for (let i = 0; i < filters.length; i += SUBSCRIBE_BATCH) {
+      const batch = filters.slice(i, i + SUBSCRIBE_BATCH);
+      const granted = await this.#run(`subscribe to ${batch.join(', ')}`, (client) =>
+        client.subscribeAsync(Object.fromEntries(batch.map((filter) => [filter, { qos: 1 as const }]))),
+      );
+      const refused = granted.filter((grant) => grant.qos === SUBACK_FAILURE).map((grant) => grant.topic);
+      if (refused.length > 0)
+        throw new TransportError(`the broker refused the subscription to ${refused.join(', ')}`);
+    }
+  }
+
+  async unsubscribe(filters: readonly string[]): Promise<void> {
+    for (let i = 0; i < filters.length; i += SUBSCRIBE_BATCH) {
+      const batch = filters.slice(i, i + SUBSCRIBE_BATCH);
+      await this.#run(`unsubscribe from ${batch.join(', ')}`, (client) => client.unsubscribeAsync(batch));
+    }
+  }
+
+  async publish(topic: string, payload: string): Promise<void> {
+    await this.#run(`publish to ${topic}`, (client) => client.publishAsync(topic, payload, { qos: 1 }));
+  }
+
+  /** DISCONNECT after in-flight PUBACKs (bounded by closeTimeoutMs), then the socket. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown().finally(() => {
+      this.#closing = undefined;
+    });
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#attempt?.fail(new ClosedError('the transport was closed while connecting'));
+    const client = this.#client;
+    this.#client = undefined;
+    const wasConnected = this.#connected;
+    this.#connected = false;
+    if (client) await this.#end(client, wasConnected);
+    this.#rejectInFlight(new ClosedError('the transport was closed before the broker acknowledged'));
+  }
+
+  #end(client: MqttClient, graceful: boolean): Promise<void> {
+    if (!graceful) {
+      client.end(true);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      // A second end() is a no-op in MQTT.js, so the fallback destroys the stream itself.
+      const cancel = this.#clock.schedule(this.#options.closeTimeoutMs ?? 5_000, () => {
+        client.stream.destroy();
+        resolve();
+      });
+      client.end(false, () => {
+        cancel();
+        resolve();
+      });
+    });
+  }
+
+  #open(): Promise<ConnectResult> {
+    const { url } = this.#options;
+    const timeoutMs = this.#options.connectTimeoutMs ?? 10_000;
+    return new Promise<ConnectResult>((resolve, reject) => {
+      let client: MqttClient;
+      try {
+        client = mqtt.connect(this.#clientOptions(timeoutMs));
+      } catch (error) {
+        // Node's TLS context creation throws synchronously on unusable PEM material.
+        reject(new ConnectError(url, unusableTlsMaterial(error), { cause: error }));
+        return;
+      }
+      let cancelTimeout: Cancel = () => undefined;
+      const attempt: Attempt = {
+        client,
+        phase: 'tcp',
+        fail: (error) => {
+          if (this.#attempt !== attempt) return;
+          this.#attempt = undefined;
+          cancelTimeout();
+          client.end(true);
+          reject(error);
+        },
+      };
+      this.#attempt = attempt;
+      this.#client = client;
+      cancelTimeout = this.#clock.schedule(timeoutMs, () => {
+        attempt.fail(new ConnectError(url, `timed out after ${timeoutMs} ms ${PHASE_WAIT[attempt.phase]}`));
+      });
+      client.stream.once('connect', () => (attempt.phase = 'tls'));
+      client.stream.once('secureConnect', () => (attempt.phase = 'mqtt'));
+      let lastError: Error | undefined;
+      client.on('error', (error) => {
+        // Always handled: an 'error' without a listener would throw out of MQTT.js.
+        lastError = error;
+        if (this.#attempt === attempt) {
+          attempt.fail(new ConnectError(url, connectFailure(error, attempt.phase), { cause: error }));
+        } else {
+          this.#logger.debug({ err: error, clientId: this.#options.clientId }, 'mqtt client error');
+        }
+      });
+      client.on('disconnect', (packet) => {
+        lastError = new Error(`the broker sent DISCONNECT (reason code ${packet.reasonCode ?? 0})`);
+      });
+      client.on('message', (topic, payload) => {
+        this.#deliver(topic, payload);
+      });
+      client.on('close', () => {
+        if (this.#attempt === attempt) {
+          attempt.fail(new ConnectError(url, connectFailure(lastError, attempt.phase), { cause: lastError }));
+        } else if (this.#client === client) {
+          this.#lost(client, lastError);
+        }
+      });
+      client.once('connect', (connack) => {
+        if (this.#attempt !== attempt) return;
+        this.#attempt = undefined;
+        cancelTimeout();
+        this.#connected = true;
+        this.#lastResult = { sessionPresent: connack.sessionPresent };
+        resolve(this.#lastResult);
+      });
+    });
+  }
+
+  #clientOptions(timeoutMs: number): IClientOptions & { passphrase?: string } {
+    const o = this.#options;
+    const { host, port } = this.#endpoint;
+    const version = o.protocolVersion ?? 4;
+    return {
+      protocol: 'mqtts',
+      host,
+      port,
+      clientId: o.clientId,
+      protocolVersion: version,
+      clean: false,
+      keepalive: o.keepaliveSeconds ?? 60,
+      // Ours fires first and names the phase; MQTT.js's own timer is only a backstop.
+      connectTimeout: timeoutMs + 5_000,
+      reconnectPeriod: 0,
+      resubscribe: false,
+      queueQoSZero: false,
+      rejectUnauthorized: true,
+      cert: o.cert,
+      key: o.key,
+      ...(o.ca !== undefined ? { ca: o.ca } : {}),
+      ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
+      // SNI must be a host name (RFC 6066); AWS IoT routes on it, custom domains need it.
+      ...(isIP(host) === 0 ? { servername: host } : {}),
+      // AWS IoT serves MQTT on 443 only to clients offering this ALPN protocol.
+      ...(port === 443 ? { ALPNProtocols: ['x-amzn-mqtt-ca'] } : {}),
+      ...(version === 5 ? { properties: { sessionExpiryInterval: o.sessionExpirySeconds ?? 3600 } } : {}),
+    };
+  }
+
+  /** Runs one acked operation on the live connection; rejects when not connected or when it drops. */
+  async #run<T>(what: string, operation: (client: MqttClient) => Promise<T>): Promise<T> {
+    const client = this.#client;
+    if (!client || !this.#connected) throw new TransportError(`cannot ${what}: not connected`);
+    let rejecter: ((error: Error) => void) | undefined;
+    const dropped = new Promise<never>((_, reject) => {
+      rejecter = reject;
+    });
+    if (rejecter) this.#inFlight.add(rejecter);
+    try {
+      return await Promise.race([operation(client), dropped]);
+    } catch (error) {
+      if (error instanceof TransportError || error instanceof ClosedError) throw error;
+      throw new TransportError(`cannot ${what}: ${describeError(error)}`, { cause: error });
+    } finally {
+      if (rejecter) this.#inFlight.delete(rejecter);
+    }
+  }
+
+  #rejectInFlight(error: Error): void {
+    for (const reject of this.#inFlight) reject(error);
+    this.#inFlight.clear();
+  }
+
+  #lost(client: MqttClient, lastError: Error | undefined): void {
+    this.#client = undefined;
+    this.#connected = false;
+    client.end(true);
+    const reason = lastError
+      ? `connection lost: ${lastError.message}`
+      : 'connection closed by the broker or the network';
+    this.#rejectInFlight(new TransportError(`${reason} before the broker acknowledged`));
+    try {
+      this.#options.handlers.onDisconnect(reason);
+    } catch (error) {
+      this.#logger.error({ err: error }, 'onDisconnect handler threw');
+    }
+  }
+
+  #deliver(topic: string, payload: Uint8Array): void {
+    try {
+      this.#options.handlers.onMessage(topic, payload);
+    } catch (error) {
+      this.#logger.error({ err: error, topic }, 'onMessage handler threw');
+    }
+  }
+}
+
+const PHASE_WAIT = {
+  tcp: 'waiting for the TCP connection',
+  tls: 'waiting for the TLS handshake',
+  mqtt: 'waiting for CONNACK',
+} as const;
+
+function parseEndpoint(url: string): { host: string; port: number } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw ConfigError.forField('mqtt.url', 'is not a URL', { cause: error });
+  }
+  if (parsed.protocol !== 'mqtts:') {
+    throw ConfigError.forField('mqtt.url', `must use mqtts:// (mutual TLS), not ${parsed.protocol}//`);
+  }
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { host, port: parsed.port === '' ? 8883 : Number(parsed.port) };
+}
+
+const CLIENT_CERT_REFUSED = new Set([
+  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED',
+  'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
+  'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR',
+]);
+const SERVER_CERT_UNTRUSTED = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The certificate, key, CA or passphrase could not be loaded (OpenSSL never echoes the PEM). */
+function unusableTlsMaterial(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH') {
+    return 'the private key does not belong to the client certificate (ERR_OSSL_X509_KEY_VALUES_MISMATCH)';
+  }
+  const tag = typeof code === 'string' ? ` (${code})` : '';
+  return `the client certificate, private key, passphrase or CA could not be loaded${tag}: ${describeError(error)}`;
+}
+
+/** What went wrong, in words a device operator can act on. Never includes key material. */
+function connectFailure(error: unknown, phase: Attempt['phase']): string {
+  if (!(error instanceof Error)) {
+    return phase === 'mqtt'
+      ? 'the broker closed the connection after the TLS handshake, before CONNACK (client certificate refused?)'
+      : `the connection closed ${PHASE_WAIT[phase].replace('waiting for', 'during')}`;
+  }
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'number')
+    return `CONNACK refused the connection: return code ${code} (${error.message})`;
+  const tag = typeof code === 'string' ? ` (${code})` : '';
+  switch (true) {
+    case code === 'ECONNREFUSED':
+      return `connection refused${tag}: nothing accepts connections at that host and port`;
+    case code === 'ENOTFOUND' || code === 'EAI_AGAIN':
+      return `host not found${tag}`;
+    case code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH':
+      return `broker unreachable${tag}`;
+    case code === 'ECONNRESET' || code === 'EPIPE':
+      return `connection reset ${PHASE_WAIT[phase].replace('waiting for', 'during')}${tag}`;
+    case code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED':
+      return `the broker requires a client certificate and none was sent${tag}`;
+    case typeof code === 'string' && CLIENT_CERT_REFUSED.has(code):
+      return `the broker refused the client certificate${tag}`;
+    case typeof code === 'string' && SERVER_CERT_UNTRUSTED.has(code):
+      return `the broker's certificate is not trusted${tag}: ${error.message}`;
+    default:
+      return `${error.message}${tag && !error.message.includes(String(code)) ? tag : ''}`;
+  }
+}
