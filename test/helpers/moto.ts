@@ -64,6 +64,12 @@ async function launch(port: number, timeoutMs: number): Promise<MotoServer> {
       resolve();
     });
   });
+  // If the test process dies without afterAll, take the server down with it.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  void exited.then(() => process.removeListener('exit', killOnExit));
   let spawnError: Error | undefined;
   child.once('error', (error) => {
     spawnError = error;
