@@ -24,7 +24,7 @@ export interface ReconcilerOptions {
   readonly random: () => number;
   /** The nominal time between the end of one run and the start of the next. */
   readonly intervalMs: number;
-  /** Each interval is drawn uniformly from intervalMs × [1 − ratio, 1 + ratio]. 0 ≤ ratio < 1. */
+  /** Each interval is drawn uniformly from intervalMs × [1 − ratio, 1 + ratio] (at least 1 ms). 0 ≤ ratio ≤ 1. */
   readonly jitterRatio: number;
   readonly initialDelay: InitialDelay;
   /** Delay before the next attempt after consecutive failures (capped, full jitter). */
@@ -248,7 +248,7 @@ export class Reconciler {
 
   #intervalDelayMs(): number {
     const spread = this.#jitterRatio * (2 * clampUnit(this.#random()) - 1);
-    // At least 1 ms even for a ratio just below 1, so the loop can never spin.
+    // At least 1 ms: a ratio near 1 can draw a zero interval, and the loop must never spin.
     return Math.max(1, Math.round(this.#intervalMs * (1 + spread)));
   }
 }
@@ -288,9 +288,8 @@ function assertOptions(options: ReconcilerOptions): void {
     if (!Number.isFinite(value) || value <= 0) throw ConfigError.forField(path, 'must be a positive number');
   };
   positive('intervalMs', options.intervalMs);
-  // A ratio of 1 could draw a zero interval: a hot loop against a rate-limited control plane.
-  if (!(options.jitterRatio >= 0 && options.jitterRatio < 1)) {
-    throw ConfigError.forField('jitterRatio', 'must be at least 0 and below 1');
+  if (!(options.jitterRatio >= 0 && options.jitterRatio <= 1)) {
+    throw ConfigError.forField('jitterRatio', 'must be between 0 and 1');
   }
   if (options.initialDelay !== 'immediate') {
     const { maxMs } = options.initialDelay;
