@@ -11,7 +11,8 @@ export interface ListPageParams {
   readonly maxResults?: number | undefined;
   readonly namespaceId?: string | undefined;
   readonly nextToken?: string | undefined;
-  readonly status?: JobStatus | undefined;
+  /** One of JOB_STATUSES; any other string is refused (ConfigError) before sending. */
+  readonly status?: JobStatus | (string & {}) | undefined;
 }
 
 export type ListAllParams = Omit<ListPageParams, 'nextToken'>;
