@@ -11,7 +11,7 @@ import {
 import type { ReconcileReport } from './events.js';
 import type { Logger } from './logger.js';
 import { NEXT_JOB_ID } from './protocol/names.js';
-import { notificationFilters, replyFilter, type JobsScope } from './protocol/topics.js';
+import { notificationFilters, replyFilters, type JobsScope } from './protocol/topics.js';
 import type { JobExecution } from './protocol/types.js';
 import { applyListing } from './reconcile/diff.js';
 import { Reconciler } from './reconcile/reconciler.js';
@@ -180,7 +180,7 @@ export class Session {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#loop.stop();
-    this.#reconciler.stop();
+    await this.#reconciler.stop();
     this.#pending.rejectAll(new ClosedError('the agent stopped before the reply arrived'));
     if (this.#ready) {
       this.#ready = false;
@@ -197,19 +197,7 @@ export class Session {
   }
 
   #filters(): string[] {
-    const scope = this.#scope;
-    const defaultScope = { thingName: scope.thingName };
-    const filters = [
-      ...notificationFilters(scope),
-      replyFilter(defaultScope, 'get'),
-      replyFilter(defaultScope, 'start-next'),
-      replyFilter(defaultScope, 'describe', '+'),
-      replyFilter(defaultScope, 'update', '+'),
-    ];
-    if (scope.namespaceId !== undefined) {
-      filters.push(replyFilter(scope, 'describe', '+'), replyFilter(scope, 'update', '+'));
-    }
-    return filters;
+    return [...notificationFilters(this.#scope), ...replyFilters(this.#scope)];
   }
 
   /** Subscriptions first (confirmed by SUBACK), then `connected`, then the catch-up. */

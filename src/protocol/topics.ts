@@ -140,6 +140,23 @@ export function replyFilter(scope: JobsScope, operation: RequestOperation, jobId
 }
 
 /**
+ * Filters that match the replies of every request the agent makes: `get/+` and `start-next/+`,
+ * and `+/get/+` and `+/update/+` for every job id (also `$next`), as the AWS SDK v2 subscribes.
+ * In a namespace the namespaced describe/update replies are added.
+ */
+export function replyFilters(scope: JobsScope): string[] {
+  const base = jobsBase(scope);
+  const filters = [`${base}/get/+`, `${base}/start-next/+`, `${base}/+/get/+`, `${base}/+/update/+`];
+  if (scope.namespaceId !== undefined) {
+    filters.push(
+      `${base}/+/${NAMESPACE_PREFIX}${scope.namespaceId}/get/+`,
+      `${base}/+/${NAMESPACE_PREFIX}${scope.namespaceId}/update/+`,
+    );
+  }
+  return filters;
+}
+
+/**
  * The notification filters the agent subscribes to: notify and notify-next, plus with a
  * namespace the namespaced list/next topics and the per-job docs form.
  */

@@ -93,6 +93,8 @@ export class JobsRequester {
     );
     const clientToken = randomUUID();
     const replied = pending.register(clientToken, operation, timeoutMs);
+    // It may settle (timeout, stop) while the publish is still in flight; it is awaited below.
+    replied.catch(() => undefined);
     try {
       await transport.publish(topic, encode(clientToken));
     } catch (error) {
