@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { ErrorWithSubackPacket, type IClientOptions, type MqttClient } from 'mqtt';
 import { systemClock, type Cancel, type Clock } from '../clock.js';
 import { ClosedError, ConfigError, ConnectError, TransportError, describeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -37,7 +37,8 @@ export interface MqttTransportOptions {
 }
 
 const SUBSCRIBE_BATCH = 8; // AWS IoT: at most 8 subscriptions per SUBSCRIBE
-const SUBACK_FAILURE = 128;
+/** SUBACK return codes from 0x80 up are failures (128 in 3.1.1; reason codes in 5). */
+const SUBACK_FAILURE = 0x80;
 
 interface Attempt {
   readonly client: MqttClient;
@@ -90,12 +91,23 @@ export class MqttTransport implements JobsTransport {
   async subscribe(filters: readonly string[]): Promise<void> {
     for (let i = 0; i < filters.length; i += SUBSCRIBE_BATCH) {
       const batch = filters.slice(i, i + SUBSCRIBE_BATCH);
-      const granted = await this.#run(`subscribe to ${batch.join(', ')}`, (client) =>
-        client.subscribeAsync(Object.fromEntries(batch.map((filter) => [filter, { qos: 1 as const }]))),
+      const codes = await this.#run(`subscribe to ${batch.join(', ')}`, (client) =>
+        client.subscribeAsync(Object.fromEntries(batch.map((filter) => [filter, { qos: 1 as const }]))).then(
+          (grants) => grants.map((grant) => grant.qos),
+          // MQTT.js rejects a SUBACK with a failure code; its packet says which filter failed.
+          (error: unknown) => {
+            if (error instanceof ErrorWithSubackPacket) return error.packet.granted;
+            throw error;
+          },
+        ),
       );
-      const refused = granted.filter((grant) => grant.qos === SUBACK_FAILURE).map((grant) => grant.topic);
-      if (refused.length > 0)
+      const refused = batch.filter((_, index) => {
+        const code = codes[index];
+        return typeof code !== 'number' || code >= SUBACK_FAILURE;
+      });
+      if (refused.length > 0) {
         throw new TransportError(`the broker refused the subscription to ${refused.join(', ')}`);
+      }
     }
   }
 
@@ -165,6 +177,8 @@ export class MqttTransport implements JobsTransport {
         fail: (error) => {
           if (this.#attempt !== attempt) return;
           this.#attempt = undefined;
+          // Forget the client first: its late 'close' must not look like a lost connection.
+          if (this.#client === client) this.#client = undefined;
           cancelTimeout();
           client.end(true);
           reject(error);

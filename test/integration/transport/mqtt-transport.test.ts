@@ -169,6 +169,16 @@ describe('MqttTransport connect', () => {
     expect(elapsedMs).toBeLessThan(2_000);
   });
 
+  it('calls no onDisconnect for connections that never opened', async () => {
+    const b = await withBroker();
+    const refused = transport(`mqtts://localhost:${await closedPort()}`);
+    const rogue = transport(b.url, deviceTls('rogueDevice'));
+    await refusal(refused.transport);
+    await refusal(rogue.transport);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // late 'close' events have arrived
+    expect([...refused.disconnects, ...rogue.disconnects]).toEqual([]);
+  });
+
   it('times out with a ConnectError naming the stalled phase when the server never answers', async () => {
     const server = createTcpServer(() => undefined); // accepts TCP, never speaks TLS
     servers.push(server);
@@ -281,7 +291,7 @@ describe('MqttTransport messaging', () => {
     await t.connect();
     const error: unknown = await t.subscribe(['allowed/topic', 'forbidden/topic']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransportError);
-    expect((error as Error).message).toMatch(/forbidden\/topic/);
+    expect((error as Error).message).toBe('the broker refused the subscription to forbidden/topic');
   });
 
   it('stops delivering a topic after unsubscribe', async () => {
