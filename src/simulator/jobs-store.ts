@@ -220,7 +220,7 @@ export class JobsStore {
    * CancelJob: QUEUED executions become CANCELED; IN_PROGRESS ones too only with `force`
    * (AWS semantics), otherwise they may still finish.
    */
-  cancelJob(jobId: string, options: { readonly force?: boolean } = {}): ChangeResult {
+  cancelJob(jobId: string, options: { readonly force?: boolean | undefined } = {}): ChangeResult {
     const entry = this.#jobs.get(jobId);
     if (!entry) throw new SimulatorError('ResourceNotFoundException', `job ${jobId} does not exist`);
     if (this.#jobStatus(jobId, entry.canceled) === 'COMPLETED') {
@@ -242,7 +242,7 @@ export class JobsStore {
   cancelExecution(
     thingName: string,
     jobId: string,
-    options: { readonly force?: boolean } = {},
+    options: { readonly force?: boolean | undefined } = {},
   ): ChangeResult {
     const notifications = this.expireDue().notifications;
     const record = this.#requireRecord(thingName, jobId);
@@ -262,7 +262,7 @@ export class JobsStore {
   deleteExecution(
     thingName: string,
     jobId: string,
-    options: { readonly force?: boolean } = {},
+    options: { readonly force?: boolean | undefined } = {},
   ): ChangeResult {
     const notifications = this.expireDue().notifications;
     const record = this.#requireRecord(thingName, jobId);
