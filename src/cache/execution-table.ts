@@ -1,8 +1,9 @@
 import type { JobExecution } from '../protocol/types.js';
-import { mergeExecution, type MergeOutcome } from './merge.js';
+import { mergeTracked, trackedFrom, type MergeOutcome, type TrackedExecution } from './merge.js';
 
 interface Entry {
-  readonly execution: JobExecution;
+  /** The value (deeply frozen) and where each of its fields came from. */
+  readonly tracked: TrackedExecution;
   /** Local clock ms of the last change; undefined for entries loaded at construction. */
   readonly changedAtMs: number | undefined;
 }
@@ -23,10 +24,12 @@ export class ExecutionTable {
   /** Starts from `initial` (e.g. a loaded cache snapshot); duplicates of a jobId are merged. */
   constructor(initial: readonly JobExecution[] = []) {
     for (const execution of initial) {
-      const outcome = mergeExecution(this.#entries.get(execution.jobId)?.execution, ownCopy(execution));
-      if (outcome.changed) {
-        this.#entries.set(execution.jobId, { execution: freeze(outcome.value), changedAtMs: undefined });
-      }
+      const existing = this.#entries.get(execution.jobId);
+      // A stored value mixes observations, but their sources are not stored: each counts as one.
+      const tracked = existing
+        ? mergeTracked(existing.tracked, ownCopy(execution)).tracked
+        : trackedFrom(ownCopy(execution));
+      this.#entries.set(execution.jobId, { tracked: deepFreeze(tracked), changedAtMs: undefined });
     }
   }
 
@@ -36,12 +39,12 @@ export class ExecutionTable {
   }
 
   get(jobId: string): JobExecution | undefined {
-    return this.#entries.get(jobId)?.execution;
+    return this.#entries.get(jobId)?.tracked.value;
   }
 
   /** Every execution: IN_PROGRESS first, then by queuedAt (unknown last), then by jobId. */
   list(): readonly JobExecution[] {
-    const executions = [...this.#entries.values()].map((entry) => entry.execution);
+    const executions = [...this.#entries.values()].map((entry) => entry.tracked.value);
     return Object.freeze(executions.sort(compareListOrder));
   }
 
@@ -51,11 +54,11 @@ export class ExecutionTable {
    */
   apply(incoming: JobExecution, observedAtMs: number): MergeOutcome {
     const current = this.#entries.get(incoming.jobId);
-    const outcome = mergeExecution(current?.execution, ownCopy(incoming));
-    if (!outcome.changed) return outcome;
-    const value = freeze(outcome.value);
-    this.#entries.set(incoming.jobId, { execution: value, changedAtMs: observedAtMs });
-    return { ...outcome, value };
+    const { outcome, tracked } = mergeTracked(current?.tracked, ownCopy(incoming));
+    // Even an unchanged value can get newer sources (the same statusDetails seen in a newer state).
+    const changedAtMs = outcome.changed ? observedAtMs : current?.changedAtMs;
+    this.#entries.set(incoming.jobId, { tracked: deepFreeze(tracked), changedAtMs });
+    return outcome;
   }
 
   /** Deletes the entry and its confirmation mark; returns the last known value. */
@@ -63,7 +66,7 @@ export class ExecutionTable {
     const entry = this.#entries.get(jobId);
     this.#entries.delete(jobId);
     this.#unconfirmed.delete(jobId);
-    return entry?.execution;
+    return entry?.tracked.value;
   }
 
   /** Local clock ms of the entry's last change through `apply`; undefined if none (or unknown). */
@@ -99,7 +102,8 @@ export class ExecutionTable {
    */
   next(): JobExecution | undefined {
     let head: JobExecution | undefined;
-    for (const [jobId, { execution }] of this.#entries) {
+    for (const [jobId, { tracked }] of this.#entries) {
+      const execution = tracked.value;
       if (execution.status !== 'IN_PROGRESS' && execution.status !== 'QUEUED') continue;
       if (this.#unconfirmed.has(jobId)) continue;
       if (head === undefined || compareListOrder(execution, head) < 0) head = execution;
@@ -128,11 +132,11 @@ function ownCopy(execution: JobExecution): JobExecution {
   return structuredClone(execution);
 }
 
-/** Freezes the value and everything inside it (the nested parts come from ownCopy or the table). */
-function freeze<T>(value: T): T {
+/** Freezes `value` and everything inside it; frozen parts (already the table's) are skipped. */
+function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const nested of Object.values(value)) freeze(nested);
+    for (const nested of Object.values(value)) deepFreeze(nested);
   }
   return value;
 }

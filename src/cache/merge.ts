@@ -35,7 +35,6 @@ const FIELD_SCOPES: Readonly<Record<keyof JobExecution, 'job' | 'execution'>> = 
 };
 
 const FIELDS = Object.keys(FIELD_SCOPES) as readonly (keyof JobExecution)[];
-const JOB_FIELDS = FIELDS.filter((field) => FIELD_SCOPES[field] === 'job');
 
 type Sign = -1 | 0 | 1;
 
@@ -63,9 +62,37 @@ function statusRank(status: string): number | undefined {
 }
 
 /**
+ * Where one observation stands against another: `same` when every ordering field both carry is
+ * equal (they describe the same state), `unordered` when nothing tells them apart or the
+ * ordering fields contradict each other.
+ */
+type Recency = 'newer' | 'older' | 'same' | 'unordered';
+
+function fromSign(order: Sign): Recency {
+  return order > 0 ? 'newer' : 'older';
+}
+
+function recencyOf(a: RecencyKey, b: RecencyKey): Recency {
+  const byExecution = compareShared(a.executionNumber, b.executionNumber);
+  if (byExecution !== 0) return fromSign(byExecution);
+
+  const byStatus = compareShared(statusRank(a.status), statusRank(b.status));
+  if (byStatus !== 0) return fromSign(byStatus);
+
+  const sharesVersion = a.versionNumber !== undefined && b.versionNumber !== undefined;
+  const sharesUpdate = a.lastUpdatedAt !== undefined && b.lastUpdatedAt !== undefined;
+  if (!sharesVersion && !sharesUpdate) return 'unordered';
+  const byVersion = compareShared(a.versionNumber, b.versionNumber);
+  const byUpdate = compareShared(a.lastUpdatedAt, b.lastUpdatedAt);
+  if (byVersion !== 0 && byUpdate !== 0 && byVersion !== byUpdate) return 'unordered';
+  const order = byVersion !== 0 ? byVersion : byUpdate;
+  return order === 0 ? 'same' : fromSign(order);
+}
+
+/**
  * Orders two observations of the same job by recency: 1 when `a` is newer than `b`, -1 when it
- * is older, 0 when neither is (equal, or nothing tells them apart). Sorting ascending with it
- * puts the oldest first.
+ * is older, 0 when neither is (the same state, or nothing tells them apart). Sorting ascending
+ * with it puts the oldest first.
  *
  * 1. Different executionNumbers (both present): the higher one is newer. This comes before
  *    versionNumber on purpose: versionNumber counts the updates of one execution, so it says
@@ -83,65 +110,144 @@ function statusRank(status: string): number | undefined {
  * change). They can disagree against a merged value whose fields came from different
  * observations, e.g. lastUpdatedAt from a newer HTTP listing and versionNumber filled in from an
  * older describe. Such a value already holds something newer than the other side, so neither
- * wins (0): the merge then only fills gaps, which keeps merging order-independent.
+ * wins (0).
  */
 export function compareRecency(a: JobExecution, b: JobExecution): Sign {
-  const byExecution = compareShared(a.executionNumber, b.executionNumber);
-  if (byExecution !== 0) return byExecution;
+  const recency = recencyOf(a, b);
+  if (recency === 'newer') return 1;
+  if (recency === 'older') return -1;
+  return 0;
+}
 
-  const byStatus = compareShared(statusRank(a.status), statusRank(b.status));
-  if (byStatus !== 0) return byStatus;
+/** The ordering fields of one observation: what tells how recent it is. */
+export type RecencyKey = Pick<JobExecution, 'status' | 'executionNumber' | 'versionNumber' | 'lastUpdatedAt'>;
 
-  const byVersion = compareShared(a.versionNumber, b.versionNumber);
-  const byUpdate = compareShared(a.lastUpdatedAt, b.lastUpdatedAt);
-  if (byVersion !== 0 && byUpdate !== 0 && byVersion !== byUpdate) return 0;
-  return byVersion !== 0 ? byVersion : byUpdate;
+/** For each field of a merged value, the recency of the observation the value was taken from. */
+export type FieldSources = Readonly<Partial<Record<keyof JobExecution, RecencyKey>>>;
+
+/**
+ * A merged value together with where each of its fields came from. A merged value mixes
+ * observations (statusDetails from a describe, a later status from a notify summary that carries
+ * no statusDetails), so one recency for the whole value cannot say which of its fields a late
+ * observation may still improve; per-field sources can.
+ */
+export interface TrackedExecution {
+  readonly value: JobExecution;
+  readonly sources: FieldSources;
+}
+
+export interface TrackedMerge {
+  readonly outcome: MergeOutcome;
+  /** The state to pass to the next merge; its sources may advance even when nothing changed. */
+  readonly tracked: TrackedExecution;
 }
 
 /**
- * Merges one observation (`incoming`) of an execution into the current knowledge (`previous`).
+ * Merges one observation (`incoming`) of a job's execution into what is known (`previous`).
  * This is the one rule for every source (notify, notify-next, describe, get, HTTP listings, the
- * cache file): an older state never overwrites a newer one.
+ * cache file): an older state never overwrites a newer one. Field by field:
  *
- * - Newer incoming, same execution: the fields it carries overwrite, the ones it lacks are kept
- *   (notify summaries carry no jobDocument or statusDetails; HTTP summaries no versionNumber).
- * - Newer incoming, new execution (higher executionNumber): it replaces the execution's fields;
- *   only the job's own fields (jobDocument) are kept when it lacks them. A re-run must not
- *   inherit the previous run's statusDetails, startedAt or retryAttempt.
- * - Older or equal incoming: it only fills fields the current value lacks (from an older
- *   execution, only job fields).
+ * - A field the current value lacks is filled from any observation (of the current execution).
+ * - A field it has is overwritten when the incoming observation is newer than the observation
+ *   that field came from, or describes the same state (equal ordering fields; a describe of
+ *   version 2 may carry the statusDetails a notify summary of version 2 left out). An older or
+ *   unorderable observation never overwrites.
+ * - So a newer observation overwrites the fields it carries and keeps the ones it lacks (notify
+ *   summaries carry no jobDocument or statusDetails; HTTP summaries no versionNumber).
+ * - A higher executionNumber is a new execution (a re-run): it drops the previous execution's
+ *   fields, keeping only the job's own (jobDocument), so a re-run never inherits the previous
+ *   run's statusDetails, startedAt or retryAttempt. An older execution only fills job fields.
  *
- * Applying any set of observations of one job in any order converges to the same value,
- * provided observations of a job's timeline can be told apart (see compareRecency) and
- * observations of the same state agree on the fields they carry.
+ * Merging any set of observations of one job, in any order, converges to the same value
+ * (per field: the value from the newest observation carrying it, within the newest execution),
+ * provided every two observations of one execution share an ordering field (versionNumber or
+ * lastUpdatedAt) or differ in status progress, re-runs carry their executionNumber, and
+ * observations of one state agree on the fields they carry. Where they cannot be ordered, the
+ * first arrival's values stay.
  *
- * Pure: throws a TypeError only when called with two different jobIds (a caller bug).
+ * Pure: throws a TypeError only when the jobIds differ (a caller bug).
  */
-export function mergeExecution(previous: JobExecution | undefined, incoming: JobExecution): MergeOutcome {
+export function mergeTracked(previous: TrackedExecution | undefined, incoming: JobExecution): TrackedMerge {
+  const key = recencyKey(incoming);
   if (previous === undefined) {
     const value = pickPresent(incoming, FIELDS);
-    return { changed: true, value, previous: undefined, changedFields: presentFields(value) };
-  }
-  if (previous.jobId !== incoming.jobId) {
-    throw new TypeError(`cannot merge job ${incoming.jobId} into job ${previous.jobId}`);
-  }
-
-  const recency = compareRecency(incoming, previous);
-  const executionOrder = compareShared(incoming.executionNumber, previous.executionNumber);
-  let value: JobExecution;
-  if (recency > 0) {
-    value =
-      executionOrder > 0
-        ? { ...pickPresent(previous, JOB_FIELDS), ...pickPresent(incoming, FIELDS) }
-        : { ...pickPresent(previous, FIELDS), ...pickPresent(incoming, FIELDS) };
-  } else {
-    const fillable = executionOrder < 0 ? JOB_FIELDS : FIELDS;
-    value = { ...pickPresent(incoming, fillable), ...pickPresent(previous, FIELDS) };
+    const changedFields = presentFields(value);
+    return {
+      outcome: { changed: true, value, previous: undefined, changedFields },
+      tracked: { value, sources: sourcesOf(value, key) },
+    };
   }
 
-  const changedFields = FIELDS.filter((field) => !isDeepEqual(previous[field], value[field]));
-  if (changedFields.length === 0) return { changed: false, value: previous };
-  return { changed: true, value, previous, changedFields };
+  const current = previous.value;
+  if (current.jobId !== incoming.jobId) {
+    throw new TypeError(`cannot merge job ${incoming.jobId} into job ${current.jobId}`);
+  }
+  const executionOrder = compareShared(incoming.executionNumber, current.executionNumber);
+  const fields: Partial<Record<keyof JobExecution, unknown>> = {};
+  const sources: Partial<Record<keyof JobExecution, RecencyKey>> = {};
+  for (const field of FIELDS) {
+    const ofExecution = FIELD_SCOPES[field] === 'execution';
+    const keep = !(ofExecution && executionOrder > 0);
+    let fieldValue: unknown = keep ? current[field] : undefined;
+    let source = fieldValue === undefined ? undefined : (previous.sources[field] ?? recencyKey(current));
+    const offered = incoming[field];
+    const acceptable = !(ofExecution && executionOrder < 0);
+    if (offered !== undefined && acceptable && (source === undefined || supersedes(key, source))) {
+      fieldValue = offered;
+      source = key;
+    }
+    if (fieldValue !== undefined && source !== undefined) {
+      fields[field] = fieldValue;
+      sources[field] = source;
+    }
+  }
+  // Every value was copied from the same field of a JobExecution; jobId and status always are.
+  const value = fields as JobExecution;
+
+  const changedFields = FIELDS.filter((field) => !isDeepEqual(current[field], value[field]));
+  if (changedFields.length === 0) {
+    return { outcome: { changed: false, value: current }, tracked: { value: current, sources } };
+  }
+  return { outcome: { changed: true, value, previous: current, changedFields }, tracked: { value, sources } };
+}
+
+/**
+ * mergeTracked for callers without sources: every field of `previous` counts as recent as
+ * `previous`'s own ordering fields say. Exact when `previous` is one observation; to fold many
+ * observations into one value, keep a TrackedExecution (the ExecutionTable does).
+ */
+export function mergeExecution(previous: JobExecution | undefined, incoming: JobExecution): MergeOutcome {
+  const tracked =
+    previous === undefined
+      ? undefined
+      : { value: previous, sources: sourcesOf(previous, recencyKey(previous)) };
+  return mergeTracked(tracked, incoming).outcome;
+}
+
+/** An existing value whose every field is taken to come from `execution` itself (e.g. a cache file). */
+export function trackedFrom(execution: JobExecution): TrackedExecution {
+  const value = pickPresent(execution, FIELDS);
+  return { value, sources: sourcesOf(value, recencyKey(value)) };
+}
+
+function supersedes(incoming: RecencyKey, source: RecencyKey): boolean {
+  const recency = recencyOf(incoming, source);
+  return recency === 'newer' || recency === 'same';
+}
+
+function recencyKey(execution: JobExecution): RecencyKey {
+  const { status, executionNumber, versionNumber, lastUpdatedAt } = execution;
+  const key: { -readonly [K in keyof RecencyKey]: RecencyKey[K] } = { status };
+  if (executionNumber !== undefined) key.executionNumber = executionNumber;
+  if (versionNumber !== undefined) key.versionNumber = versionNumber;
+  if (lastUpdatedAt !== undefined) key.lastUpdatedAt = lastUpdatedAt;
+  return key;
+}
+
+function sourcesOf(value: JobExecution, key: RecencyKey): FieldSources {
+  const sources: Partial<Record<keyof JobExecution, RecencyKey>> = {};
+  for (const field of presentFields(value)) sources[field] = key;
+  return sources;
 }
 
 /**
