@@ -22,17 +22,25 @@ export function nextEvent<T extends object, E extends EventEmitter.EventNames<T>
   });
 }
 
-/** Anything with Node-style `once`/`off` (mqtt.js clients, net servers, aedes). */
-export interface LooseEmitter {
-  once(event: string, listener: (...args: never[]) => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
+/** The shape waitFor relies on: Node-style `once`/`off`. */
+interface LooseEmitter {
+  once(event: string, listener: (...args: unknown[]) => void): unknown;
+  off(event: string, listener: (...args: unknown[]) => void): unknown;
+}
+
+function isLooseEmitter(value: object): value is LooseEmitter {
+  return (
+    'once' in value && typeof value.once === 'function' && 'off' in value && typeof value.off === 'function'
+  );
 }
 
 /**
  * The loosely typed sibling of nextEvent, for emitters whose typings `node:events` `once()`
- * rejects (mqtt.js's MqttClient). Resolves with the raw argument list.
+ * rejects (mqtt.js's MqttClient) or whose overloads don't unify (net.Server, aedes). Resolves
+ * with the raw argument list.
  */
-export function waitFor(emitter: LooseEmitter, event: string, timeoutMs = 2_000): Promise<unknown[]> {
+export function waitFor(emitter: object, event: string, timeoutMs = 2_000): Promise<unknown[]> {
+  if (!isLooseEmitter(emitter)) throw new TypeError('waitFor needs an emitter with once() and off()');
   return new Promise((resolve, reject) => {
     const listener = (...args: unknown[]): void => {
       clearTimeout(timer);
