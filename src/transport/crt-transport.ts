@@ -1,0 +1,340 @@
+import type * as AwsIotSdk from 'aws-iot-device-sdk-v2';
+import type { Clock } from '../clock.js';
+import { ConfigError, ConnectError, TransportError, describeError } from '../errors.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { LinkTransport, type Link, type LinkEvents } from './link-transport.js';
+import type { ConnectResult, TransportHandlers } from './transport.js';
+
+/** The part of `aws-iot-device-sdk-v2` this transport uses (the SDK re-exports aws-crt's). */
+export type CrtSdk = Pick<typeof AwsIotSdk, 'iot' | 'io' | 'mqtt' | 'mqtt5'>;
+
+/** Options of the AWS CRT transport. TLS material is PEM; it never appears in errors or logs. */
+export interface CrtTransportOptions {
+  /** `mqtts://host[:port]`; the port defaults to 8883. The CRT offers ALPN `x-amzn-mqtt-ca` itself. */
+  readonly url: string;
+  /** Fixed client id: the persistent session is keyed by it. */
+  readonly clientId: string;
+  /** CA bundle that signs the broker's certificate; the system roots when omitted. */
+  readonly ca?: string | Uint8Array | undefined;
+  /** Device certificate (PEM). */
+  readonly cert: string | Uint8Array;
+  /** Device private key (PEM, unencrypted: the CRT's in-memory builders take no passphrase). */
+  readonly key: string | Uint8Array;
+  /** @default 4 — the SDK's MQTT 3.1.1 connection; 5 selects its Mqtt5Client */
+  readonly protocolVersion?: 4 | 5 | undefined;
+  /** @default 60 */
+  readonly keepaliveSeconds?: number | undefined;
+  /** connect() settles within this time. @default 10_000 */
+  readonly connectTimeoutMs?: number | undefined;
+  /** MQTT 5 only: how long the broker keeps the session after a disconnect. @default 3600 */
+  readonly sessionExpirySeconds?: number | undefined;
+  /** @default 5_000 */
+  readonly closeTimeoutMs?: number | undefined;
+  readonly handlers: TransportHandlers;
+  readonly clock?: Clock | undefined;
+  readonly logger?: Logger | undefined;
+  /** How the SDK is loaded; a dynamic import() by default, so only users of this transport need it. */
+  readonly loadSdk?: (() => Promise<CrtSdk>) | undefined;
+}
+
+/** The package to install; named in the ConfigError when it is missing. */
+export const CRT_SDK_PACKAGE = 'aws-iot-device-sdk-v2';
+
+/**
+ * The CRT keeps its own reconnect timer even with our ReconnectLoop in charge. We cannot switch it
+ * off, so we pin it to a fixed delay without jitter and, the moment a connection is lost, stop
+ * that connection (MQTT 5: stop(); 3.1.1: disconnect()), which cancels the pending retry. The
+ * delay is the margin a busy event loop has to deliver the loss to us before the CRT would redial.
+ */
+const CRT_RECONNECT_HOLD_MS = 2_000;
+
+let sdkLoad: Promise<CrtSdk> | undefined;
+
+/** Loads aws-iot-device-sdk-v2 once, or fails with a ConfigError that says how to install it. */
+export function loadCrtSdk(): Promise<CrtSdk> {
+  sdkLoad ??= import('aws-iot-device-sdk-v2').then(
+    (sdk): CrtSdk => sdk,
+    (error: unknown) => {
+      sdkLoad = undefined;
+      throw missingSdk(error);
+    },
+  );
+  return sdkLoad;
+}
+
+/** @internal exported for tests: what a failed import of the SDK becomes. */
+export function missingSdk(error: unknown): ConfigError {
+  return ConfigError.forField(
+    'transport',
+    `"crt" needs the optional peer dependency ${CRT_SDK_PACKAGE}: run \`npm install ${CRT_SDK_PACKAGE}\` ` +
+      `(or choose transport "mqtt") (${describeError(error)})`,
+    { cause: error },
+  );
+}
+
+/**
+ * JobsTransport over the AWS IoT Device SDK v2 (aws-crt, a native addon): its MQTT 3.1.1
+ * connection or its MQTT 5 client, mutual TLS from in-memory PEM, broker certificate verified,
+ * persistent session, QoS 1. The SDK is loaded on the first connect(), only when this transport
+ * is chosen. Reconnect belongs to the agent: see CRT_RECONNECT_HOLD_MS for how the CRT's own is
+ * neutralized, and every connect() builds a fresh CRT connection.
+ */
+export class CrtTransport extends LinkTransport {
+  constructor(options: CrtTransportOptions) {
+    const endpoint = parseCrtEndpoint(options.url);
+    const load = options.loadSdk ?? loadCrtSdk;
+    const logger = options.logger ?? silentLogger;
+    super({
+      target: options.url,
+      handlers: options.handlers,
+      connectTimeoutMs: options.connectTimeoutMs,
+      closeTimeoutMs: options.closeTimeoutMs,
+      clock: options.clock,
+      logger,
+      openLink: async (events) => {
+        const sdk = await load();
+        const config = { ...options, ...endpoint, logger };
+        try {
+          return options.protocolVersion === 5
+            ? mqtt5Link(sdk, config, events)
+            : mqtt311Link(sdk, config, events);
+        } catch (error) {
+          // The builders throw synchronously on PEM material they cannot parse.
+          throw new ConnectError(options.url, unusableTlsMaterial(error), { cause: error });
+        }
+      },
+    });
+  }
+}
+
+type LinkConfig = CrtTransportOptions & { host: string; port: number; logger: Logger };
+
+const pem = (value: string | Uint8Array): string =>
+  typeof value === 'string' ? value : Buffer.from(value).toString('utf8');
+
+function mqtt311Link(sdk: CrtSdk, o: LinkConfig, events: LinkEvents): Link {
+  const { iot, io, mqtt } = sdk;
+  const builder = iot.AwsIotMqttConnectionConfigBuilder.new_mtls_builder(pem(o.cert), pem(o.key));
+  if (o.ca !== undefined) builder.with_certificate_authority(pem(o.ca));
+  const holdSeconds = CRT_RECONNECT_HOLD_MS / 1000;
+  builder
+    .with_endpoint(o.host)
+    .with_port(o.port)
+    .with_client_id(o.clientId)
+    .with_clean_session(false)
+    .with_keep_alive_seconds(o.keepaliveSeconds ?? 60)
+    .with_reconnect_min_sec(holdSeconds)
+    .with_reconnect_max_sec(holdSeconds)
+    .with_socket_options(socketOptions(io, o));
+  const connection = new mqtt.MqttClient().new_connection(builder.build());
+  let lastFailure: unknown;
+  let released = false;
+  // The CRT emits 'error' for every rejected promise, on the next tick: unhandled, it would crash.
+  connection.on('error', (error) => {
+    o.logger.debug({ err: error, clientId: o.clientId }, 'crt mqtt 3.1.1 error');
+  });
+  connection.on('connection_failure', ({ error }) => (lastFailure = error));
+  connection.on('interrupt', (error) => {
+    events.lost(`connection lost: ${crtErrorText(error)}`);
+  });
+  connection.on('message', (topic, payload) => {
+    events.message(topic, new Uint8Array(payload));
+  });
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    // Cancels the CRT's pending reconnect; resolves when its hold delay fires. Not awaited.
+    connection.disconnect().catch(() => undefined);
+  };
+  return {
+    async open(): Promise<ConnectResult> {
+      try {
+        return { sessionPresent: await connection.connect() };
+      } catch (error) {
+        released = true; // a connection that never opened has nothing to disconnect
+        throw new ConnectError(o.url, connectFailure(lastFailure ?? error), { cause: lastFailure ?? error });
+      }
+    },
+    async subscribe(filters) {
+      const grants = await Promise.all(filters.map((f) => connection.subscribe(f, mqtt.QoS.AtLeastOnce)));
+      const refused = grants.filter((grant) => grantRefused(grant.qos)).map((grant) => grant.topic);
+      if (refused.length > 0) throw refusedSubscription(refused);
+    },
+    async unsubscribe(filters) {
+      await Promise.all(filters.map((f) => connection.unsubscribe(f)));
+    },
+    async publish(topic, payload) {
+      await connection.publish(topic, payload, mqtt.QoS.AtLeastOnce);
+    },
+    async end() {
+      released = true;
+      await connection.disconnect();
+    },
+    abandon: release,
+  };
+}
+
+function mqtt5Link(sdk: CrtSdk, o: LinkConfig, events: LinkEvents): Link {
+  const { iot, io, mqtt5 } = sdk;
+  const builder = iot.AwsIotMqtt5ClientConfigBuilder.newDirectMqttBuilderWithMtlsFromMemory(
+    o.host,
+    pem(o.cert),
+    pem(o.key),
+  );
+  if (o.ca !== undefined) builder.withCertificateAuthority(pem(o.ca));
+  builder
+    .withPort(o.port)
+    .withConnectProperties({
+      clientId: o.clientId,
+      keepAliveIntervalSeconds: o.keepaliveSeconds ?? 60,
+      sessionExpiryIntervalSeconds: o.sessionExpirySeconds ?? 3600,
+    })
+    // Every connect() builds a new client; RejoinAlways keeps the broker's session across them.
+    .withSessionBehavior(mqtt5.ClientSessionBehavior.RejoinAlways)
+    .withRetryJitterMode(mqtt5.RetryJitterType.None)
+    .withMinReconnectDelayMs(CRT_RECONNECT_HOLD_MS)
+    .withMaxReconnectDelayMs(CRT_RECONNECT_HOLD_MS)
+    .withOfflineQueueBehavior(mqtt5.ClientOperationQueueBehavior.FailAllOnDisconnect)
+    .withConnackTimeoutMs(o.connectTimeoutMs ?? 10_000)
+    .withSocketOptions(socketOptions(io, o));
+  const client = new mqtt5.Mqtt5Client(builder.build());
+  let stopped = false;
+  let closed = false;
+  const stoppedOnce = new Promise<void>((resolve) => client.once('stopped', () => resolve()));
+  const closeAfterStop = (): void => {
+    void stoppedOnce.then(() => {
+      if (closed) return;
+      closed = true;
+      client.close();
+    });
+  };
+  const stop = (disconnect?: { reasonCode: number }): void => {
+    if (stopped) return;
+    stopped = true;
+    client.stop(disconnect);
+    closeAfterStop();
+  };
+  client.on('error', (error) => {
+    o.logger.debug({ err: error, clientId: o.clientId }, 'crt mqtt5 error');
+  });
+  client.on('messageReceived', ({ message }) => {
+    events.message(message.topicName, toBytes(message.payload));
+  });
+  return {
+    open: () =>
+      new Promise<ConnectResult>((resolve, reject) => {
+        let opened = false;
+        client.on('connectionSuccess', ({ connack }) => {
+          if (opened) return; // a redial of the CRT's own; cannot happen while stop() is timely
+          opened = true;
+          client.on('disconnection', ({ error }) => {
+            stop(); // before the CRT's hold delay runs out: no redial of its own
+            events.lost(`connection lost: ${crtErrorText(error)}`);
+          });
+          resolve({ sessionPresent: connack.sessionPresent });
+        });
+        client.on('connectionFailure', ({ error }) => {
+          if (opened) return;
+          stop();
+          reject(new ConnectError(o.url, connectFailure(error), { cause: error }));
+        });
+        client.start();
+      }),
+    async subscribe(filters) {
+      const suback = await client.subscribe({
+        subscriptions: filters.map((topicFilter) => ({ topicFilter, qos: mqtt5.QoS.AtLeastOnce })),
+      });
+      const refused = filters.filter((_, i) => reasonCodeFailed(suback.reasonCodes[i] ?? 0x80));
+      if (refused.length > 0) throw refusedSubscription(refused);
+    },
+    async unsubscribe(filters) {
+      await client.unsubscribe({ topicFilters: [...filters] });
+    },
+    async publish(topic, payload) {
+      const puback = await client.publish({ topicName: topic, payload, qos: mqtt5.QoS.AtLeastOnce });
+      if (puback && reasonCodeFailed(puback.reasonCode)) {
+        throw new TransportError(
+          `the broker refused the publish to ${topic} (reason code ${puback.reasonCode})`,
+        );
+      }
+    },
+    end() {
+      stop({ reasonCode: 0 }); // NormalDisconnection
+      return stoppedOnce;
+    },
+    abandon: () => {
+      stop();
+    },
+  };
+}
+
+function socketOptions(io: CrtSdk['io'], o: LinkConfig): AwsIotSdk.io.SocketOptions {
+  return new io.SocketOptions(io.SocketType.STREAM, io.SocketDomain.IPV4, o.connectTimeoutMs ?? 10_000);
+}
+
+function toBytes(payload: unknown): Uint8Array {
+  if (payload instanceof ArrayBuffer) return new Uint8Array(payload);
+  if (ArrayBuffer.isView(payload))
+    return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+  if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
+  return new Uint8Array(0);
+}
+
+function parseCrtEndpoint(url: string): { host: string; port: number } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw ConfigError.forField('mqtt.url', 'is not a URL', { cause: error });
+  }
+  if (parsed.protocol !== 'mqtts:') {
+    throw ConfigError.forField('mqtt.url', `must use mqtts:// (mutual TLS), not ${parsed.protocol}//`);
+  }
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { host, port: parsed.port === '' ? 8883 : Number(parsed.port) };
+}
+
+/** MQTT 3.1.1 SUBACK: 0x80 is a failure; we asked for QoS 1, so anything above it is wrong too. */
+const grantRefused = (qos: number): boolean => qos > 1;
+/** MQTT 5 reason codes: 0x80 and above are failures [MQTT-2.4]. */
+const reasonCodeFailed = (code: number): boolean => code >= 0x80;
+
+const refusedSubscription = (filters: readonly string[]): TransportError =>
+  new TransportError(`the broker refused the subscription to ${filters.join(', ')}`);
+
+/** The CRT's error name (`AWS_IO_SOCKET_CLOSED`) and text; its promises often reject with bare strings. */
+function crtErrorText(error: unknown): string {
+  const name = (error as { error_name?: unknown } | undefined)?.error_name;
+  const text = describeError(error);
+  return typeof name === 'string' && !text.includes(name) ? `${name}: ${text}` : text;
+}
+
+const CLIENT_CERT_REFUSED = [
+  'AWS_IO_SOCKET_CLOSED',
+  'AWS_IO_TLS_ERROR_READ_FAILURE',
+  'AWS_ERROR_MQTT_UNEXPECTED_HANGUP',
+];
+
+/** What went wrong while connecting, in words a device operator can act on. */
+function connectFailure(error: unknown): string {
+  const name = (error as { error_name?: unknown } | undefined)?.error_name;
+  const text = crtErrorText(error);
+  switch (true) {
+    case typeof name === 'string' && CLIENT_CERT_REFUSED.includes(name):
+      return `the broker closed the connection during the TLS handshake (client certificate refused?) (${text})`;
+    case name === 'AWS_IO_SOCKET_CONNECTION_REFUSED':
+      return `connection refused: nothing accepts connections at that host and port (${text})`;
+    case name === 'AWS_IO_DNS_INVALID_NAME' || name === 'AWS_IO_DNS_QUERY_FAILED':
+      return `host not found (${text})`;
+    case name === 'AWS_IO_SOCKET_TIMEOUT':
+      return `broker unreachable (${text})`;
+    case name === 'AWS_IO_TLS_ERROR_NEGOTIATION_FAILURE':
+      return `TLS negotiation failed: the broker's certificate is not trusted, or no common TLS version (${text})`;
+    default:
+      return text;
+  }
+}
+
+function unusableTlsMaterial(error: unknown): string {
+  return `the client certificate, private key or CA could not be loaded by the CRT (${crtErrorText(error)})`;
+}
