@@ -1,17 +1,15 @@
-import { isJobId, isNamespaceId, isThingName } from '../protocol/names.js';
+import { isThingName } from '../protocol/names.js';
 import { isTerminalStatus, type JobStatus } from '../protocol/types.js';
+import { createJobProblem, type CreateJobInput } from './job-input.js';
 import {
   isPending,
-  notifyJobsMap,
-  pendingQueue,
   toSimExecution,
-  toWireExecution,
   type ExecutionRecord,
-  type QueueScope,
   type SimExecution,
   type SimJob,
   type SimJobDocument,
 } from './jobs-model.js';
+import { diffNotifications, queueSignatures, type JobsNotification } from './notifications.js';
 import { SimulatorError } from './simulator-error.js';
 
 /**
@@ -21,21 +19,9 @@ import { SimulatorError } from './simulator-error.js';
  * I/O. The device API (get, start-next, describe, update) is JobsState in jobs-state.ts.
  */
 
-/** A notification to publish on the scope's `notify`/`notify-next` topic (or namespaced forms). */
-export type JobsNotification =
-  | {
-      readonly kind: 'notify';
-      readonly scope: QueueScope;
-      readonly payload: { readonly timestamp: number; readonly jobs: ReturnType<typeof notifyJobsMap> };
-    }
-  | {
-      readonly kind: 'notify-next';
-      readonly scope: QueueScope;
-      readonly payload: {
-        readonly timestamp: number;
-        readonly execution?: ReturnType<typeof toWireExecution>;
-      };
-    };
+export type { JobsNotification } from './notifications.js';
+export type { CreateJobInput } from './job-input.js';
+export { isValidTimeoutMinutes } from './job-input.js';
 
 export interface JobsStateSettings {
   /**
@@ -59,37 +45,9 @@ export interface JobsStateSettings {
   readonly terminalDescribe?: 'reject' | 'return';
 }
 
-export interface CreateJobInput {
-  readonly jobId: string;
-  readonly document: SimJobDocument;
-  /** Thing names; each gets a QUEUED execution. */
-  readonly targets: readonly string[];
-  readonly namespaceId?: string | undefined;
-  /** CreateJob `timeoutConfig.inProgressTimeoutInMinutes` (1-10080). */
-  readonly inProgressTimeoutInMinutes?: number | undefined;
-}
-
 /** What a control-plane change did: the notifications it causes. */
 export interface ChangeResult {
   readonly notifications: readonly JobsNotification[];
-}
-
-const MAX_TIMEOUT_MINUTES = 10_080;
-
-export function isValidTimeoutMinutes(value: number): boolean {
-  return Number.isInteger(value) && value >= 1 && value <= MAX_TIMEOUT_MINUTES;
-}
-
-function scopeKey(scope: QueueScope): string {
-  return `${scope.thingName}\u0000${scope.namespaceId ?? ''}`;
-}
-
-interface QueueSignature {
-  readonly scope: QueueScope;
-  /** Job ids and statuses of the whole pending queue: a change means `notify`. */
-  readonly list: string;
-  /** Job id and execution number of the head: a change means `notify-next`. */
-  readonly head: string;
 }
 
 export class JobsStore {
@@ -173,7 +131,8 @@ export class JobsStore {
 
   /** Queues a job for its target things (CreateJob with thing targets). */
   createJob(input: CreateJobInput): ChangeResult {
-    validateCreateJob(input);
+    const problem = createJobProblem(input);
+    if (problem !== undefined) throw new SimulatorError('InvalidRequestException', problem);
     if (this.#jobs.has(input.jobId)) {
       throw new SimulatorError('ResourceAlreadyExistsException', `job ${input.jobId} already exists`);
     }
@@ -324,54 +283,15 @@ export class JobsStore {
    * when the head of a queue is a different execution (not when only its details change).
    */
   track(prior: readonly JobsNotification[], mutate: () => void): ChangeResult {
-    const before = this.#signatures();
+    const before = queueSignatures(this.records());
     mutate();
-    const after = this.#signatures();
-    const notifications = [...prior];
-    const timestamp = this.nowSeconds();
-    for (const [key, now] of after) {
-      const was = before.get(key);
-      const queue = pendingQueue(this.#executions.values(), now.scope);
-      if (now.list !== (was?.list ?? '')) {
-        notifications.push({
-          kind: 'notify',
-          scope: now.scope,
-          payload: { timestamp, jobs: notifyJobsMap(queue, this.settings.notifyListLimit) },
-        });
-      }
-      if (now.head !== (was?.head ?? '')) {
-        const head = queue[0];
-        const execution = head && toWireExecution(head, { document: this.document(head.jobId) });
-        notifications.push({
-          kind: 'notify-next',
-          scope: now.scope,
-          payload: { timestamp, ...(execution !== undefined && { execution }) },
-        });
-      }
-    }
-    return { notifications };
-  }
-
-  #signatures(): Map<string, QueueSignature> {
-    const signatures = new Map<string, QueueSignature>();
-    const scopes = new Map<string, QueueScope>();
-    for (const r of this.#executions.values()) {
-      const scope = {
-        thingName: r.thingName,
-        ...(r.namespaceId !== undefined && { namespaceId: r.namespaceId }),
-      };
-      scopes.set(scopeKey(scope), scope);
-    }
-    for (const [key, scope] of scopes) {
-      const queue = pendingQueue(this.#executions.values(), scope);
-      const head = queue[0];
-      signatures.set(key, {
-        scope,
-        list: queue.map((r) => `${r.jobId}:${r.status}`).join(','),
-        head: head ? `${head.jobId}#${head.executionNumber}` : '',
-      });
-    }
-    return signatures;
+    const records = this.records();
+    const notifications = diffNotifications(before, queueSignatures(records), records, {
+      timestamp: this.nowSeconds(),
+      listLimit: this.settings.notifyListLimit,
+      documentOf: (jobId) => this.document(jobId),
+    });
+    return { notifications: [...prior, ...notifications] };
   }
 
   #requireRecord(thingName: string, jobId: string): ExecutionRecord {
@@ -390,23 +310,4 @@ export class JobsStore {
     const own = [...this.#executions.values()].filter((r) => r.jobId === jobId);
     return own.length > 0 && own.every((r) => isTerminalStatus(r.status)) ? 'COMPLETED' : 'IN_PROGRESS';
   }
-}
-
-function validateCreateJob(input: CreateJobInput): void {
-  const problem = createJobProblem(input);
-  if (problem !== undefined) throw new SimulatorError('InvalidRequestException', problem);
-}
-
-function createJobProblem(input: CreateJobInput): string | undefined {
-  if (!isJobId(input.jobId)) return 'jobId must be 1-64 characters of letters, digits, "_" or "-"';
-  if (input.targets.length === 0) return 'targets must name at least one thing';
-  if (new Set(input.targets).size !== input.targets.length) return 'targets must not repeat a thing';
-  const badThing = input.targets.find((thing) => !isThingName(thing));
-  if (badThing !== undefined) return `target "${badThing.slice(0, 40)}" is not a valid thing name`;
-  if (input.namespaceId !== undefined && !isNamespaceId(input.namespaceId)) return 'namespaceId is not valid';
-  const timeout = input.inProgressTimeoutInMinutes;
-  if (timeout !== undefined && !isValidTimeoutMinutes(timeout)) {
-    return 'inProgressTimeoutInMinutes must be an integer from 1 to 10080';
-  }
-  return undefined;
 }

@@ -145,9 +145,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   await once(tlsServer, 'listening');
   const mqttPort = (tlsServer.address() as AddressInfo).port;
 
-  const change = (
-    result: { readonly notifications: readonly unknown[] } & Parameters<JobsMqttService['apply']>[0],
-  ): void => {
+  const change = (result: ChangeResult): void => {
     mqtt.apply(result);
   };
   const admin: SimulatorAdmin = {
