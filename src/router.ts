@@ -32,6 +32,11 @@ export interface MessageRouterOptions {
   readonly logger: Logger;
   readonly requester: JobsRequester;
   readonly sink: RouterSink;
+  /**
+   * Describe said TerminalStateReached: the execution finished, but the reply does not say how.
+   * Only a listing can tell, so the session asks for a prompt reconcile.
+   */
+  readonly onTerminalUnknown: (jobId: string) => void;
 }
 
 /**
@@ -145,7 +150,9 @@ export class MessageRouter {
         const removed = table.remove(jobId);
         this.#namespaceOf.delete(jobId);
         if (removed) sink.changes([{ kind: 'removed', execution: removed }]);
-      } else if (!(error instanceof RejectedError && error.rejectedCode === 'TerminalStateReached')) {
+      } else if (error instanceof RejectedError && error.rejectedCode === 'TerminalStateReached') {
+        this.#options.onTerminalUnknown(jobId);
+      } else {
         sink.error(isJobsAgentError(error) ? error : new ProtocolError('describe', describeError(error), ''));
       }
     } finally {

@@ -90,6 +90,9 @@ export class Session {
       clock,
       logger: deps.logger,
       requester: this.#requester,
+      onTerminalUnknown: (jobId) => {
+        this.#reconcileSoon(`${jobId} reached a terminal state`);
+      },
       sink: {
         changes: (changes) => {
           this.#publish(changes);
@@ -219,6 +222,15 @@ export class Session {
   }
 
   #wasConnectedBefore = false;
+
+  /** A fresh complete listing as soon as possible (shared with any follow-up already queued). */
+  #reconcileSoon(why: string): void {
+    if (!this.#deps.listSource || this.#stopped) return;
+    this.#deps.logger.debug({ why }, 'reconciling to learn a final status');
+    this.#reconciler.runNow({ fresh: true }).catch((error: unknown) => {
+      this.#deps.sink.error(toAgentError(error, 'reconcile'));
+    });
+  }
 
   #onDisconnect(reason: string): void {
     this.#ready = false;

@@ -2,8 +2,10 @@
 import { parseArgs } from 'node:util';
 import type { LogLevel } from '../logger.js';
 import { CliExit, EXIT_USAGE, exitFor } from './exit.js';
+import { demoCommand } from './demo.js';
 import { listCommand } from './list.js';
 import { runCommand } from './run.js';
+import { simulatorCommand } from './simulator-command.js';
 
 const USAGE = `usage:
   iot-jobs-agent run --config FILE [--log-level debug|info|warn|error]
@@ -79,6 +81,26 @@ async function main(argv: readonly string[]): Promise<number> {
         maxResults: values['max-results'],
         namespaceId: values['namespace-id'],
         stdout: writeStdout,
+      });
+    case 'simulator':
+      return simulatorCommand({
+        stateDir: values['state-dir'],
+        mqttPort: values['mqtt-port'],
+        httpPort: values['http-port'],
+        things: values.thing ?? [],
+        stdout: writeStdout,
+        stderr: writeStderr,
+        stopSignal: stopSignal(),
+      });
+    case 'demo':
+      return demoCommand({
+        once: values.once,
+        stateDir: values['state-dir'] ?? '.state/demo',
+        pretty: process.stdout.isTTY,
+        stdout: writeStdout,
+        stderr: writeStderr,
+        stopSignal: stopSignal(),
+        stepDelayMs: process.stdout.isTTY ? 900 : 50,
       });
     case undefined:
     case 'help':

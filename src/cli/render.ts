@@ -1,0 +1,65 @@
+import type { JobsAgentEvents } from '../events.js';
+import type { JobExecution } from '../protocol/types.js';
+
+/** ANSI styling, used only on a terminal. */
+const style = {
+  dim: (text: string) => `\u001b[2m${text}\u001b[22m`,
+  bold: (text: string) => `\u001b[1m${text}\u001b[22m`,
+  green: (text: string) => `\u001b[32m${text}\u001b[39m`,
+  yellow: (text: string) => `\u001b[33m${text}\u001b[39m`,
+  red: (text: string) => `\u001b[31m${text}\u001b[39m`,
+  cyan: (text: string) => `\u001b[36m${text}\u001b[39m`,
+};
+
+function clock(at: Date): string {
+  return style.dim(at.toISOString().slice(11, 23));
+}
+
+function statusColour(status: string): string {
+  if (status === 'SUCCEEDED') return style.green(status);
+  if (status === 'QUEUED' || status === 'IN_PROGRESS') return style.cyan(status);
+  return style.yellow(status);
+}
+
+function describeExecution(execution: JobExecution): string {
+  const operation =
+    typeof execution.jobDocument === 'object' && typeof execution.jobDocument['operation'] === 'string'
+      ? style.dim(` (${execution.jobDocument['operation']})`)
+      : '';
+  return `${style.bold(execution.jobId)} ${statusColour(execution.status)}${operation}`;
+}
+
+/** One agent event as a human-readable terminal line. */
+export function renderEvent<E extends keyof JobsAgentEvents>(
+  event: E,
+  payload: JobsAgentEvents[E][0],
+): string {
+  const p: JobsAgentEvents[keyof JobsAgentEvents][0] = payload;
+  const at = clock(p.at);
+  if ('sessionPresent' in p)
+    return `${at}  ${style.green('● connected')} ${style.dim(`(session present: ${p.sessionPresent})`)}`;
+  if ('reason' in p) return `${at}  ${style.red('○ disconnected')} ${style.dim(p.reason)}`;
+  if ('code' in p) return `${at}  ${style.red(`! ${p.code}`)} ${p.message}`;
+  if ('durationMs' in p) {
+    return `${at}  ${style.green('✓ reconciled')} +${p.added} ~${p.updated} -${p.removed}, ${p.total} cached ${style.dim(`(${p.durationMs} ms)`)}`;
+  }
+  if (event === 'nextExecutionChanged' && 'execution' in p) {
+    return `${at}  ${style.dim('→ next:')} ${p.execution ? describeExecution(p.execution) : style.dim('nothing pending')}`;
+  }
+  if ('previousStatus' in p) {
+    if (p.previousStatus === p.execution.status) {
+      return `${at}  ${style.dim('~')} ${describeExecution(p.execution)} ${style.dim(`${p.changedFields.join(', ')} via ${p.source}`)}`;
+    }
+    return `${at}  ${style.yellow('~')} ${describeExecution(p.execution)} ${style.dim(`was ${p.previousStatus}, via ${p.source}`)}`;
+  }
+  if ('jobId' in p)
+    return `${at}  ${style.red('-')} ${style.bold(p.jobId)} ${style.dim('removed (deleted in the service)')}`;
+  if ('source' in p)
+    return `${at}  ${style.green('+')} ${describeExecution(p.execution)} ${style.dim(`via ${p.source}`)}`;
+  return `${at}  ${event}`;
+}
+
+/** A narration line of the demo script. */
+export function renderStep(text: string): string {
+  return `\n${style.bold('▶')} ${text}`;
+}
