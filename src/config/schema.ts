@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpointProblem } from '../endpoint.js';
 import { jobIdProblem, namespaceIdProblem, thingNameProblem } from '../protocol/names.js';
 
 /**
@@ -12,28 +13,10 @@ const named = (problem: (value: string) => string | undefined) =>
     if (reason) ctx.addIssue({ code: 'custom', message: reason });
   });
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-/** True for hosts that never leave the machine (plain http is allowed only to these). */
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-
 /** An https URL, or http to a loopback host (the simulator, the Greengrass TES). */
 const serviceEndpoint = z.string().superRefine((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be an absolute URL' });
-    return;
-  }
-  if (url.protocol === 'https:') return;
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return;
-  ctx.addIssue({
-    code: 'custom',
-    message: 'must be https:// (plain http:// is accepted for loopback hosts only)',
-  });
+  const problem = endpointProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 const mqttUrl = z.string().superRefine((value, ctx) => {

@@ -5,7 +5,7 @@ import { CachedCredentialsProvider } from './cached-credentials.js';
 import type { CredentialsEnvironment } from './basic-credentials.js';
 import type { AwsCredentials, CredentialsProvider } from './credentials.js';
 import { startDeadline } from './deadline.js';
-import { isLoopbackHost } from './endpoint.js';
+import { isLoopbackHost } from '../endpoint.js';
 import { serviceMessage } from './aws-error.js';
 
 const SOURCE = 'greengrass';

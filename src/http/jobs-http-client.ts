@@ -14,7 +14,7 @@ import type { JobExecution } from '../protocol/types.js';
 import { MalformedResponseError, isExpiredCredentialsType, toHttpError } from './aws-error.js';
 import type { AwsCredentials, CredentialsProvider } from './credentials.js';
 import { startDeadline } from './deadline.js';
-import { endpointProblem } from './endpoint.js';
+import { endpointProblem } from '../endpoint.js';
 import { type ListAllParams, type ListPageParams, listUrl } from './list-request.js';
 import { type ListPage, parseListResponse } from './list-response.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from './retry.js';

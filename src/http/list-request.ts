@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { jobIdProblem, namespaceIdProblem } from '../protocol/names.js';
 import { JOB_STATUSES, type JobStatus } from '../protocol/types.js';
-import { joinEndpoint } from './endpoint.js';
+import { joinEndpoint } from '../endpoint.js';
 import { type QueryParam, buildQueryString, encodeRfc3986 } from './uri.js';
 
 /** ListJobExecutionsForThing filters. Every one is validated before anything is sent. */

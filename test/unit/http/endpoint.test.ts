@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endpointProblem, isLoopbackHost, joinEndpoint } from '../../../src/http/endpoint.js';
+import { endpointProblem, isLoopbackHost, joinEndpoint } from '../../../src/endpoint.js';
 import { startDeadline } from '../../../src/http/deadline.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 
