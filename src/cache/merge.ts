@@ -107,10 +107,10 @@ function recencyOf(a: RecencyKey, b: RecencyKey): Recency {
  * 5. Otherwise equal.
  *
  * For two real observations, versionNumber and lastUpdatedAt never disagree (both grow with every
- * change). They can disagree against a merged value whose fields came from different
- * observations, e.g. lastUpdatedAt from a newer HTTP listing and versionNumber filled in from an
- * older describe. Such a value already holds something newer than the other side, so neither
- * wins (0).
+ * change). They can disagree for a value merged from several observations (a loaded snapshot, a
+ * value given to mergeExecution): lastUpdatedAt from a newer HTTP listing, versionNumber filled
+ * in from an older describe. Such a value already holds something newer than the other side, so
+ * neither wins (0).
  */
 export function compareRecency(a: JobExecution, b: JobExecution): Sign {
   const recency = recencyOf(a, b);
