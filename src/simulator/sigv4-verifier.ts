@@ -14,7 +14,7 @@ export interface SimulatorCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   /** When set, requests must carry it in `x-amz-security-token`. */
-  readonly sessionToken?: string | undefined;
+  readonly sessionToken?: string;
 }
 
 /** The parts of an HTTP request a signature covers. */
