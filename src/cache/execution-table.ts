@@ -42,7 +42,7 @@ export class ExecutionTable {
     return this.#entries.get(jobId)?.tracked.value;
   }
 
-  /** Every execution: IN_PROGRESS first, then by queuedAt (unknown last), then by jobId. */
+  /** Every execution: IN_PROGRESS first, then by queuedAt (unknown last), then in the order first seen. */
   list(): readonly JobExecution[] {
     const executions = [...this.#entries.values()].map((entry) => entry.tracked.value);
     return Object.freeze(executions.sort(compareListOrder));
@@ -124,7 +124,10 @@ function compareListOrder(a: JobExecution, b: JobExecution): number {
   const aQueued = a.queuedAt ?? Number.POSITIVE_INFINITY;
   const bQueued = b.queuedAt ?? Number.POSITIVE_INFINITY;
   if (aQueued !== bQueued) return aQueued < bQueued ? -1 : 1;
-  return compareStrings(a.jobId, b.jobId);
+  // queuedAt has whole seconds, so ties are common. AWS breaks them by creation order; the
+  // nearest the agent knows is the order it first saw the executions in, which the Map keeps
+  // (callers iterate it in that order and sort stably).
+  return 0;
 }
 
 /** A private copy, so a caller mutating what it passed in cannot reach the table. */

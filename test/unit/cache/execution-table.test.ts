@@ -95,7 +95,7 @@ describe('ExecutionTable', () => {
     expect(Object.isFrozen(table.list())).toBe(true);
   });
 
-  it('lists IN_PROGRESS first, then by queuedAt (unknown last), then by jobId', () => {
+  it('lists IN_PROGRESS first, then by queuedAt (unknown last), then in the order first seen', () => {
     const table = new ExecutionTable([
       anExecution({ jobId: 'q-late', queuedAt: 30 }),
       without(anExecution({ jobId: 'q-unknown' }), 'queuedAt'),
@@ -105,7 +105,15 @@ describe('ExecutionTable', () => {
       anExecution({ jobId: 'q-a', queuedAt: 10 }),
       anExecution({ jobId: 'run-a', status: 'IN_PROGRESS', queuedAt: 20 }),
     ]);
-    expect(ids(table.list())).toEqual(['run-a', 'run-b', 'done', 'q-a', 'q-b', 'q-late', 'q-unknown']);
+    expect(ids(table.list())).toEqual(['run-b', 'run-a', 'done', 'q-b', 'q-a', 'q-late', 'q-unknown']);
+  });
+
+  it('breaks a queuedAt tie for the head by the order first seen, not by name', () => {
+    const table = new ExecutionTable();
+    table.apply(anExecution({ jobId: 'welcome', queuedAt: 100 }), 1);
+    table.apply(anExecution({ jobId: 'firmware', queuedAt: 100 }), 2);
+    table.apply(anExecution({ jobId: 'welcome', queuedAt: 100, versionNumber: 7 }), 3);
+    expect(table.next()?.jobId).toBe('welcome');
   });
 
   it('removes an entry and returns its last value', () => {
