@@ -154,10 +154,14 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
   async stop(): Promise<void> {
     if (this.#state === 'stopped' || this.#state === 'stopping') return;
     this.#state = 'stopping';
-    await this.#session.stop();
-    await this.#writer?.flush();
-    this.#writer?.close();
-    this.#state = 'stopped';
+    try {
+      await this.#session.stop();
+      await this.#writer?.flush();
+    } finally {
+      // A failed final save still rejects stop(), but never leaves the agent half-stopped.
+      this.#writer?.close();
+      this.#state = 'stopped';
+    }
   }
 
   /** A read-only snapshot of the cache, IN_PROGRESS first, then by queue time. */
