@@ -1,6 +1,6 @@
 import type * as AwsIotSdk from 'aws-iot-device-sdk-v2';
 import type { Clock } from '../clock.js';
-import { ConfigError, ConnectError, TransportError, describeError } from '../errors.js';
+import { ConfigError, ConnectError, JobsAgentError, TransportError, describeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { LinkTransport, type Link, type LinkEvents } from './link-transport.js';
 import type { ConnectResult, TransportHandlers } from './transport.js';
@@ -48,6 +48,8 @@ export const CRT_SDK_PACKAGE = 'aws-iot-device-sdk-v2';
  */
 const CRT_RECONNECT_HOLD_MS = 2_000;
 
+const SUBSCRIBE_BATCH = 8; // AWS IoT: at most 8 subscriptions per SUBSCRIBE
+
 let sdkLoad: Promise<CrtSdk> | undefined;
 
 /** Loads aws-iot-device-sdk-v2 once, or fails with a ConfigError that says how to install it. */
@@ -92,7 +94,9 @@ export class CrtTransport extends LinkTransport {
       clock: options.clock,
       logger,
       openLink: async (events) => {
-        const sdk = await load();
+        const sdk = await load().catch((error: unknown) => {
+          throw error instanceof JobsAgentError ? error : missingSdk(error);
+        });
         const config = { ...options, ...endpoint, logger };
         try {
           return options.protocolVersion === 5
@@ -241,11 +245,14 @@ function mqtt5Link(sdk: CrtSdk, o: LinkConfig, events: LinkEvents): Link {
         client.start();
       }),
     async subscribe(filters) {
-      const suback = await client.subscribe({
-        subscriptions: filters.map((topicFilter) => ({ topicFilter, qos: mqtt5.QoS.AtLeastOnce })),
-      });
-      const refused = filters.filter((_, i) => reasonCodeFailed(suback.reasonCodes[i] ?? 0x80));
-      if (refused.length > 0) throw refusedSubscription(refused);
+      for (let i = 0; i < filters.length; i += SUBSCRIBE_BATCH) {
+        const batch = filters.slice(i, i + SUBSCRIBE_BATCH);
+        const suback = await client.subscribe({
+          subscriptions: batch.map((topicFilter) => ({ topicFilter, qos: mqtt5.QoS.AtLeastOnce })),
+        });
+        const refused = batch.filter((_, j) => reasonCodeFailed(suback.reasonCodes[j] ?? 0x80));
+        if (refused.length > 0) throw refusedSubscription(refused);
+      }
     },
     async unsubscribe(filters) {
       await client.unsubscribe({ topicFilters: [...filters] });
