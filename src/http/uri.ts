@@ -32,7 +32,8 @@ export function buildQueryString(params: readonly QueryParam[]): string {
  * values in an array. `+` stays a plus: queries built here never encode a space as `+`.
  */
 export function parseQueryString(search: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
+  // No prototype: a parameter named `__proto__` or `constructor` is just a parameter.
+  const query = Object.create(null) as Record<string, string | string[]>;
   const text = search.startsWith('?') ? search.slice(1) : search;
   if (text === '') return query;
   for (const pair of text.split('&')) {

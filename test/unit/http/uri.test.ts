@@ -44,12 +44,21 @@ describe('parseQueryString', () => {
     expect(parseQueryString('a=1&a=2&b')).toEqual({ a: ['1', '2'], b: '' });
   });
 
+  it('treats __proto__ as an ordinary parameter name', () => {
+    const parsed = parseQueryString('__proto__=x&constructor=y');
+    expect(Object.entries(parsed)).toEqual([
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+    ]);
+  });
+
   it('inverts buildQueryString', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string({ minLength: 1 }), fc.string()), (params) => {
         const parsed = parseQueryString(buildQueryString(Object.entries(params)));
         expect(parsed).toEqual({ ...params });
       }),
+      { numRuns: 2_000 },
     );
   });
 });
