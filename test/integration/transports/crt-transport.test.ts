@@ -51,7 +51,7 @@ const failure = (promise: Promise<unknown>): Promise<unknown> =>
 
 describe('CrtTransport', () => {
   it('fails with a ConfigError naming the package when the SDK cannot be loaded', async () => {
-    const notInstalled: string = 'aws-iot-device-sdk-v2-is-not-installed';
+    const notInstalled = ['aws-iot-device-sdk-v2', 'is-not-installed'].join('-');
     const { transport } = crt('mqtts://localhost:8883', {
       loadSdk: () => import(notInstalled) as Promise<CrtSdk>,
     });
