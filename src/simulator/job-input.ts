@@ -1,7 +1,29 @@
 import { isJobId, isNamespaceId, isThingName } from '../protocol/names.js';
 import type { SimJobDocument } from './jobs-model.js';
 
-/** The simulator's CreateJob input and its validation (AWS model constraints). */
+/** The simulator's settings, its CreateJob input and that input's validation (AWS model constraints). */
+
+export interface JobsStateSettings {
+  /**
+   * Most entries in a `notify` list. The archived developer guide says 10, the live one 15
+   * (reference §1.7 conflict).
+   * @default 15
+   */
+  readonly notifyListLimit?: number;
+  /**
+   * Most entries (in-progress plus queued) a GetPendingJobExecutions reply holds. The live
+   * job-limits page says 10 but contradicts the reply shape, so there is no cap by default.
+   */
+  readonly getPendingLimit?: number;
+  /**
+   * DescribeJobExecution of an execution in a terminal status. Every AWS source (jobs-api.md,
+   * the SDKs' RejectedErrorCode docs, the iot-jobs-data model listing TerminalStateException for
+   * DescribeJobExecution only) says it is rejected with TerminalStateReached, so that is the
+   * default; `'return'` answers with the execution instead.
+   * @default 'reject'
+   */
+  readonly terminalDescribe?: 'reject' | 'return';
+}
 
 export interface CreateJobInput {
   readonly jobId: string;

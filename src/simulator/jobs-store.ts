@@ -1,6 +1,6 @@
 import { isThingName } from '../protocol/names.js';
 import { isTerminalStatus, type JobStatus } from '../protocol/types.js';
-import { createJobProblem, type CreateJobInput } from './job-input.js';
+import { createJobProblem, type CreateJobInput, type JobsStateSettings } from './job-input.js';
 import {
   isPending,
   toSimExecution,
@@ -20,30 +20,8 @@ import { SimulatorError } from './simulator-error.js';
  */
 
 export type { JobsNotification } from './notifications.js';
-export type { CreateJobInput } from './job-input.js';
+export type { CreateJobInput, JobsStateSettings } from './job-input.js';
 export { isValidTimeoutMinutes } from './job-input.js';
-
-export interface JobsStateSettings {
-  /**
-   * Most entries in a `notify` list. The archived developer guide says 10, the live one 15
-   * (reference §1.7 conflict).
-   * @default 15
-   */
-  readonly notifyListLimit?: number;
-  /**
-   * Most entries (in-progress plus queued) a GetPendingJobExecutions reply holds. The live
-   * job-limits page says 10 but contradicts the reply shape, so there is no cap by default.
-   */
-  readonly getPendingLimit?: number;
-  /**
-   * DescribeJobExecution of an execution in a terminal status. Every AWS source (jobs-api.md,
-   * the SDKs' RejectedErrorCode docs, the iot-jobs-data model listing TerminalStateException for
-   * DescribeJobExecution only) says it is rejected with TerminalStateReached, so that is the
-   * default; `'return'` answers with the execution instead.
-   * @default 'reject'
-   */
-  readonly terminalDescribe?: 'reject' | 'return';
-}
 
 /** What a control-plane change did: the notifications it causes. */
 export interface ChangeResult {
@@ -56,6 +34,7 @@ export class JobsStore {
   readonly #jobs = new Map<string, { job: Omit<SimJob, 'status'>; canceled: boolean; order: number }>();
   readonly #executions = new Map<string, ExecutionRecord>();
   readonly #things = new Set<string>();
+  readonly #undelivered: JobsNotification[] = [];
   #order = 0;
 
   /** `now` returns epoch milliseconds (a Clock's `now`). */
@@ -136,8 +115,8 @@ export class JobsStore {
     if (this.#jobs.has(input.jobId)) {
       throw new SimulatorError('ResourceAlreadyExistsException', `job ${input.jobId} already exists`);
     }
-    const notifications = this.expireDue().notifications;
-    return this.track(notifications, () => {
+    this.#expire();
+    return this.track([], () => {
       const at = this.nowSeconds();
       const order = ++this.#order;
       this.#jobs.set(input.jobId, {
@@ -185,8 +164,8 @@ export class JobsStore {
     if (this.#jobStatus(jobId, entry.canceled) === 'COMPLETED') {
       throw new SimulatorError('InvalidStateTransitionException', `job ${jobId} is already completed`);
     }
-    const notifications = this.expireDue().notifications;
-    return this.track(notifications, () => {
+    this.#expire();
+    return this.track([], () => {
       entry.canceled = true;
       for (const record of this.records()) {
         if (record.jobId !== jobId) continue;
@@ -203,7 +182,7 @@ export class JobsStore {
     jobId: string,
     options: { readonly force?: boolean | undefined } = {},
   ): ChangeResult {
-    const notifications = this.expireDue().notifications;
+    this.#expire();
     const record = this.#requireRecord(thingName, jobId);
     if (isTerminalStatus(record.status) || (record.status === 'IN_PROGRESS' && options.force !== true)) {
       throw new SimulatorError(
@@ -211,7 +190,7 @@ export class JobsStore {
         `cannot cancel the ${record.status} execution of ${jobId} on ${thingName}${record.status === 'IN_PROGRESS' ? ' without force' : ''}`,
       );
     }
-    return this.track(notifications, () => this.setStatus(record, 'CANCELED'));
+    return this.track([], () => this.setStatus(record, 'CANCELED'));
   }
 
   /**
@@ -223,7 +202,7 @@ export class JobsStore {
     jobId: string,
     options: { readonly force?: boolean | undefined } = {},
   ): ChangeResult {
-    const notifications = this.expireDue().notifications;
+    this.#expire();
     const record = this.#requireRecord(thingName, jobId);
     if (!isTerminalStatus(record.status) && options.force !== true) {
       throw new SimulatorError(
@@ -231,7 +210,7 @@ export class JobsStore {
         `cannot delete the ${record.status} execution of ${jobId} on ${thingName} without force`,
       );
     }
-    return this.track(notifications, () => {
+    return this.track([], () => {
       this.#executions.delete(`${thingName}\u0000${jobId}`);
     });
   }
@@ -247,17 +226,28 @@ export class JobsStore {
     return earliest;
   }
 
-  /** Moves every execution whose timer has passed to TIMED_OUT. Every operation calls it first. */
+  /**
+   * Moves every execution whose timer has passed to TIMED_OUT (every operation does this first)
+   * and hands out the notifications not handed out yet, including those of a timeout applied by
+   * an operation that then failed.
+   */
   expireDue(): ChangeResult {
+    this.#expire();
+    return { notifications: this.#undelivered.splice(0) };
+  }
+
+  #expire(): void {
     const now = this.#now();
     const due = this.records().filter((r) => {
       const deadlines = [r.stepDeadlineMs, r.inProgressDeadlineMs].filter((d) => d !== undefined);
       return isPending(r) && deadlines.some((d) => d <= now);
     });
-    if (due.length === 0) return { notifications: [] };
-    return this.track([], () => {
-      for (const record of due) this.setStatus(record, 'TIMED_OUT');
-    });
+    if (due.length === 0) return;
+    this.#undelivered.push(
+      ...this.#diff(() => {
+        for (const record of due) this.setStatus(record, 'TIMED_OUT');
+      }),
+    );
   }
 
   /** @internal Sets a service- or device-driven status: bumps the version, stops timers when terminal. */
@@ -283,15 +273,19 @@ export class JobsStore {
    * when the head of a queue is a different execution (not when only its details change).
    */
   track(prior: readonly JobsNotification[], mutate: () => void): ChangeResult {
+    const notifications = this.#diff(mutate);
+    return { notifications: [...this.#undelivered.splice(0), ...prior, ...notifications] };
+  }
+
+  #diff(mutate: () => void): JobsNotification[] {
     const before = queueSignatures(this.records());
     mutate();
     const records = this.records();
-    const notifications = diffNotifications(before, queueSignatures(records), records, {
+    return diffNotifications(before, queueSignatures(records), records, {
       timestamp: this.nowSeconds(),
       listLimit: this.settings.notifyListLimit,
       documentOf: (jobId) => this.document(jobId),
     });
-    return { notifications: [...prior, ...notifications] };
   }
 
   #requireRecord(thingName: string, jobId: string): ExecutionRecord {
