@@ -29,34 +29,36 @@ function describeExecution(execution: JobExecution): string {
   return `${style.bold(execution.jobId)} ${statusColour(execution.status)}${operation}`;
 }
 
+type Renderers = { readonly [E in keyof JobsAgentEvents]?: (payload: JobsAgentEvents[E][0]) => string };
+
+/** How each event reads on a terminal; events without an entry get a generic line. */
+const RENDERERS: Renderers = {
+  connected: (p) => `${style.green('● connected')} ${style.dim(`(session present: ${p.sessionPresent})`)}`,
+  disconnected: (p) => `${style.red('○ disconnected')} ${style.dim(p.reason)}`,
+  executionAdded: (p) =>
+    `${style.green('+')} ${describeExecution(p.execution)} ${style.dim(`via ${p.source}`)}`,
+  executionUpdated: (p) =>
+    p.previousStatus === p.execution.status
+      ? `${style.dim('~')} ${describeExecution(p.execution)} ${style.dim(`${p.changedFields.join(', ')} via ${p.source}`)}`
+      : `${style.yellow('~')} ${describeExecution(p.execution)} ${style.dim(`was ${p.previousStatus}, via ${p.source}`)}`,
+  executionRemoved: (p) =>
+    `${style.red('-')} ${style.bold(p.jobId)} ${style.dim('removed (deleted in the service)')}`,
+  nextExecutionChanged: (p) =>
+    `${style.dim('→ next:')} ${p.execution ? describeExecution(p.execution) : style.dim('nothing pending')}`,
+  reconciled: (p) =>
+    `${style.green('✓ reconciled')} +${p.added} ~${p.updated} -${p.removed}, ${p.total} cached ${style.dim(`(${p.durationMs} ms)`)}`,
+  error: (p) => `${style.red(`! ${p.code}`)} ${p.message}`,
+};
+
 /** One agent event as a human-readable terminal line. */
 export function renderEvent<E extends keyof JobsAgentEvents>(
   event: E,
   payload: JobsAgentEvents[E][0],
 ): string {
-  const p: JobsAgentEvents[keyof JobsAgentEvents][0] = payload;
-  const at = clock(p.at);
-  if ('sessionPresent' in p)
-    return `${at}  ${style.green('● connected')} ${style.dim(`(session present: ${p.sessionPresent})`)}`;
-  if ('reason' in p) return `${at}  ${style.red('○ disconnected')} ${style.dim(p.reason)}`;
-  if ('code' in p) return `${at}  ${style.red(`! ${p.code}`)} ${p.message}`;
-  if ('durationMs' in p) {
-    return `${at}  ${style.green('✓ reconciled')} +${p.added} ~${p.updated} -${p.removed}, ${p.total} cached ${style.dim(`(${p.durationMs} ms)`)}`;
-  }
-  if (event === 'nextExecutionChanged' && 'execution' in p) {
-    return `${at}  ${style.dim('→ next:')} ${p.execution ? describeExecution(p.execution) : style.dim('nothing pending')}`;
-  }
-  if ('previousStatus' in p) {
-    if (p.previousStatus === p.execution.status) {
-      return `${at}  ${style.dim('~')} ${describeExecution(p.execution)} ${style.dim(`${p.changedFields.join(', ')} via ${p.source}`)}`;
-    }
-    return `${at}  ${style.yellow('~')} ${describeExecution(p.execution)} ${style.dim(`was ${p.previousStatus}, via ${p.source}`)}`;
-  }
-  if ('jobId' in p)
-    return `${at}  ${style.red('-')} ${style.bold(p.jobId)} ${style.dim('removed (deleted in the service)')}`;
-  if ('source' in p)
-    return `${at}  ${style.green('+')} ${describeExecution(p.execution)} ${style.dim(`via ${p.source}`)}`;
-  return `${at}  ${event}`;
+  const render = RENDERERS[event] as ((payload: JobsAgentEvents[E][0]) => string) | undefined;
+  const { at, ...rest } = payload;
+  const body = render ? render(payload) : `${style.bold(event)} ${style.dim(JSON.stringify(rest))}`;
+  return `${clock(at)}  ${body}`;
 }
 
 /** A narration line of the demo script. */
