@@ -13,6 +13,14 @@ import { silentLogger, type Logger } from './logger.js';
 import type { JobExecution } from './protocol/types.js';
 import type { ExecutionListSource } from './reconcile/source.js';
 import type { CredentialsProvider } from './http/credentials.js';
+import type { Lifecycle, UpdateOptions } from './lifecycle/lifecycle.js';
+import type { LifecycleStore } from './lifecycle/state-store.js';
+import { wireLifecycle } from './lifecycle/wiring.js';
+import type { HandleOptions, JobDocumentObject, JobHandler, LifecycleOptions } from './lifecycle/types.js';
+import type { DeviceSettableStatus, StatusDetails } from './protocol/types.js';
+import type { JobsClient } from './requests/jobs-client.js';
+import type { PendingExecutions } from './requests/jobs-requester.js';
+import { DEFAULT_REQUEST_RETRY, type RetryPolicy } from './requests/retry.js';
 import { Session } from './session.js';
 import type { ExecutionChange } from './tracking/changes.js';
 import type { TransportFactory } from './transport/transport.js';
@@ -33,6 +41,10 @@ export interface AgentDependencies {
   /** Credentials for the default list source; defaults to what `reconcile.credentials` names. */
   readonly credentials?: CredentialsProvider;
   readonly fetch?: typeof fetch;
+  /** Where run records and queued status updates survive restarts; defaults to a file next to `stateFile`. */
+  readonly lifecycleStore?: LifecycleStore;
+  /** Retries of throttled requests (RequestThrottled, InternalError). */
+  readonly requestRetry?: RetryPolicy;
 }
 
 export type AgentState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -58,10 +70,15 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
   readonly #session: Session;
   readonly #writer: SnapshotWriter | undefined;
   readonly #cache: ExecutionCache | undefined;
+  readonly #client: JobsClient;
+  readonly #lifecycle: Lifecycle;
   #state: AgentState = 'idle';
 
-  /** Throws ConfigError when the options are invalid or a certificate file is unreadable. */
-  constructor(options: AgentOptions, dependencies: AgentDependencies = {}) {
+  /**
+   * Throws ConfigError when the options are invalid or a certificate file is unreadable.
+   * `lifecycle` tunes how handlers run (see `handle()`).
+   */
+  constructor(options: AgentOptions, dependencies: AgentDependencies = {}, lifecycle: LifecycleOptions = {}) {
     super();
     this.#options = resolveAgentOptions(options);
     this.#clock = dependencies.clock ?? systemClock;
@@ -105,6 +122,7 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
         },
         connected: (sessionPresent) => {
           this.#emit('connected', { at: this.#at(), sessionPresent });
+          this.#lifecycle.onConnected();
         },
         disconnected: (reason) => {
           this.#emit('disconnected', { at: this.#at(), reason });
@@ -117,6 +135,32 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
         },
       },
     });
+    ({ client: this.#client, lifecycle: this.#lifecycle } = wireLifecycle({
+      thingName: this.#options.thingName,
+      namespaceId: this.#options.namespaceId,
+      stateFile: this.#options.stateFile,
+      table: this.#table,
+      clock: this.#clock,
+      random,
+      logger: this.#logger,
+      retry: dependencies.requestRetry ?? DEFAULT_REQUEST_RETRY,
+      store: dependencies.lifecycleStore,
+      options: lifecycle,
+      session: this.#session,
+      sink: {
+        event: (event, payload) => {
+          // The payload is the event's own minus `at`; TypeScript cannot follow that through the generic.
+          const args = [{ at: this.#at(), ...payload }] as EventEmitter.EventArgs<
+            JobsAgentEvents,
+            typeof event
+          >;
+          this.#emit(event, ...args);
+        },
+        error: (error) => {
+          this.#reportError(error);
+        },
+      },
+    }));
   }
 
   /** idle → starting → running → stopping → stopped. An agent is started once. */
@@ -139,6 +183,7 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
     if (this.#state !== 'idle') throw new ClosedError(`start() called on an agent that is ${this.#state}`);
     this.#state = 'starting';
     await this.#loadCache();
+    await this.#lifecycle.load();
     try {
       await this.#session.start();
     } catch (error) {
@@ -190,6 +235,59 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
     return this.#session.reconcileNow();
   }
 
+  /**
+   * Runs `handler` for every job whose document's `operation` is `operation`: the job is claimed
+   * (IN_PROGRESS, with `expectedVersion`), the handler called, and its result reported
+   * (SUCCEEDED, or FAILED when it throws). See docs/lifecycle.md. Returns an unregister function.
+   */
+  handle<TDocument = JobDocumentObject>(
+    operation: string,
+    handler: JobHandler<NoInfer<TDocument>>,
+    options: HandleOptions<TDocument> = {},
+  ): () => void {
+    return this.#lifecycle.handle(operation, handler as JobHandler<unknown>, options);
+  }
+
+  /** GetPendingJobExecutions; the executions are merged into the cache. */
+  getPending(): Promise<PendingExecutions> {
+    return this.#whileRunning('getPending', () => this.#client.getPending());
+  }
+
+  /** DescribeJobExecution of a job id or `'$next'` (null when nothing is pending); merged into the cache. */
+  describe(jobId: string): Promise<JobExecution | null> {
+    return this.#whileRunning('describe', () => this.#client.describe(jobId));
+  }
+
+  /**
+   * StartNextPendingJobExecution: the next pending execution, now IN_PROGRESS (null when none).
+   * An execution started this way is the application's to finish; handlers leave it alone.
+   */
+  startNext(
+    options: { readonly statusDetails?: StatusDetails; readonly stepTimeoutInMinutes?: number } = {},
+  ): Promise<JobExecution | null> {
+    return this.#whileRunning('startNext', async () => {
+      const execution = await this.#client.startNext(options);
+      if (execution) this.#lifecycle.markManual(execution.jobId, execution.executionNumber);
+      return execution;
+    });
+  }
+
+  /**
+   * UpdateJobExecution through the durable outbox: validated at once (ConfigError naming the
+   * field), shown in the cache at once, delivered in order (after a reconnect when offline), with
+   * `expectedVersion` from the cache. Resolves with the execution once the service accepted it;
+   * rejects with RejectedError (AWS code and executionState) when it refused it.
+   */
+  update(jobId: string, status: DeviceSettableStatus, options: UpdateOptions = {}): Promise<JobExecution> {
+    return this.#whileRunning('update', () => this.#lifecycle.update(jobId, status, options));
+  }
+
+  async #whileRunning<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    if (this.#state !== 'running')
+      throw new ClosedError(`${operation}() needs a running agent (it is ${this.#state})`);
+    return call();
+  }
+
   async #loadCache(): Promise<void> {
     if (!this.#cache) return;
     try {
@@ -229,7 +327,10 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
           break;
       }
     }
-    if (changes.length > 0) this.#writer?.requestSave();
+    if (changes.length > 0) {
+      this.#writer?.requestSave();
+      this.#lifecycle.onChanges(changes);
+    }
   }
 
   #at(): Date {

@@ -148,6 +148,16 @@ export class Session {
     });
   }
 
+  /** The request/response layer (replies are routed to it by the session's router). */
+  get requester(): JobsRequester {
+    return this.#requester;
+  }
+
+  /** Connected and subscribed to every reply topic: requests can be made. */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
   /** Applies executions loaded from the state file (source `cache`). */
   restore(executions: readonly JobExecution[]): ExecutionChange[] {
     const changes = applyObserved(this.#deps.table, executions, 'cache', this.#deps.clock.now());
@@ -286,6 +296,11 @@ export class Session {
       total: table.size,
       durationMs: clock.now() - startedAt,
     };
+  }
+
+  /** Hands table changes made outside the session (requests, the lifecycle) to the agent. */
+  publish(changes: readonly ExecutionChange[]): void {
+    this.#publish(changes);
   }
 
   #publish(changes: readonly ExecutionChange[]): void {

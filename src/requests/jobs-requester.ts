@@ -3,10 +3,20 @@ import {
   decodeDescribeAccepted,
   decodeGetPendingAccepted,
   decodeRejected,
+  decodeStartNextAccepted,
+  decodeUpdateAccepted,
   readClientToken,
   type DecodeResult,
+  type UpdateReply,
 } from '../protocol/codec.js';
-import { encodeDescribeRequest, encodeGetPendingRequest } from '../protocol/requests.js';
+import {
+  encodeDescribeRequest,
+  encodeGetPendingRequest,
+  encodeStartNextRequest,
+  encodeUpdateRequest,
+  type StartNextRequest,
+  type UpdateRequest,
+} from '../protocol/requests.js';
 import {
   requestTopic,
   type JobsScope,
@@ -14,7 +24,7 @@ import {
   type RequestOperation,
 } from '../protocol/topics.js';
 import type { JobExecution } from '../protocol/types.js';
-import { PendingRequests } from '../transport/correlation.js';
+import type { PendingRequests } from '../transport/correlation.js';
 import type { JobsTransport } from '../transport/transport.js';
 
 /** A reply as it arrived, before decoding: the requester decodes it for the operation it sent. */
@@ -77,6 +87,32 @@ export class JobsRequester {
     return unwrap(decodeDescribeAccepted(reply.topic, reply.payload)).execution;
   }
 
+  /** StartNextPendingJobExecution; null when nothing is pending. */
+  async startNext(request: Omit<StartNextRequest, 'clientToken'> = {}): Promise<JobExecution | null> {
+    const reply = await this.#request('start-next', undefined, (clientToken) =>
+      encodeStartNextRequest({ ...request, clientToken }),
+    );
+    return unwrap(decodeStartNextAccepted(reply.topic, reply.payload)).execution;
+  }
+
+  /**
+   * UpdateJobExecution, one exchange (no retry). Rejects with RejectedError carrying the AWS code
+   * and, for VersionMismatch and InvalidStateTransition, the service's `executionState`.
+   */
+  async update(
+    jobId: string,
+    request: Omit<UpdateRequest, 'clientToken'>,
+    namespaceId?: string,
+  ): Promise<UpdateReply> {
+    const reply = await this.#request(
+      'update',
+      jobId,
+      (clientToken) => encodeUpdateRequest({ ...request, clientToken }),
+      namespaceId,
+    );
+    return unwrap(decodeUpdateAccepted(reply.topic, reply.payload));
+  }
+
   async #request(
     operation: RequestOperation,
     jobId: string | undefined,
@@ -84,6 +120,9 @@ export class JobsRequester {
     namespaceId?: string,
   ): Promise<RawReply> {
     const { scope, pending, randomUUID, timeoutMs } = this.#options;
+    const clientToken = randomUUID();
+    // Encoding first: a bad input is a ConfigError whether or not the agent is connected.
+    const body = encode(clientToken);
     const transport = this.#options.readyTransport();
     if (!transport) throw new TransportError(`${operation} needs a connection; the agent is not connected`);
     const topic = requestTopic(
@@ -91,12 +130,11 @@ export class JobsRequester {
       operation,
       jobId,
     );
-    const clientToken = randomUUID();
     const replied = pending.register(clientToken, operation, timeoutMs);
     // It may settle (timeout, stop) while the publish is still in flight; it is awaited below.
     replied.catch(() => undefined);
     try {
-      await transport.publish(topic, encode(clientToken));
+      await transport.publish(topic, body);
     } catch (error) {
       pending.reject(clientToken, error instanceof Error ? error : new TransportError(String(error)));
     }

@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { CacheError, describeError } from '../errors.js';
+import { DEVICE_SETTABLE_STATUSES } from '../protocol/types.js';
+import type { RunRecord } from './journal.js';
+import type { OutboxEntry } from './outbox.js';
+import type { Checkpoint } from './types.js';
+
+/** What the lifecycle keeps across restarts: the run journal (with checkpoints) and the outbox. */
+export interface LifecycleSnapshot {
+  readonly thingName: string;
+  readonly runs: readonly RunRecord[];
+  readonly outbox: readonly OutboxEntry[];
+  /** Epoch ms of the save. */
+  readonly savedAt: number;
+}
+
+/** Persistence port for the lifecycle state. */
+export interface LifecycleStore {
+  /** Rejects with CacheError when the stored state is unreadable or corrupt. */
+  load(): Promise<LifecycleSnapshot | undefined>;
+  /** Stores atomically; rejects with CacheError. */
+  save(snapshot: LifecycleSnapshot): Promise<void>;
+}
+
+/** Keeps the state for the life of the process only (no stateFile configured, and tests). */
+export class MemoryLifecycleStore implements LifecycleStore {
+  #snapshot: LifecycleSnapshot | undefined;
+
+  load(): Promise<LifecycleSnapshot | undefined> {
+    return Promise.resolve(this.#snapshot === undefined ? undefined : structuredClone(this.#snapshot));
+  }
+
+  save(snapshot: LifecycleSnapshot): Promise<void> {
+    this.#snapshot = structuredClone(snapshot);
+    return Promise.resolve();
+  }
+}
+
+const FORMAT_VERSION = 1;
+const count = z.number().int().nonnegative();
+const checkpointSchema: z.ZodType<Checkpoint> = z.lazy(() =>
+  z.union([
+    z.null(),
+    z.boolean(),
+    z.number(),
+    z.string(),
+    z.array(checkpointSchema),
+    z.record(z.string(), checkpointSchema),
+  ]),
+);
+
+const runSchema = z.object({
+  jobId: z.string().min(1),
+  executionNumber: count.exactOptional(),
+  operation: z.string(),
+  phase: z.enum(['claimed', 'running', 'finished']),
+  startedAt: count,
+  checkpoint: checkpointSchema.exactOptional(),
+  outcome: z.enum(['succeeded', 'failed', 'rejected', 'canceled', 'timed-out']).exactOptional(),
+  finishedAt: count.exactOptional(),
+});
+
+const entrySchema = z.object({
+  id: z.number().int().positive(),
+  jobId: z.string().min(1),
+  executionNumber: count.exactOptional(),
+  status: z.enum(DEVICE_SETTABLE_STATUSES),
+  statusDetails: z.record(z.string(), z.string()).exactOptional(),
+  stepTimeoutInMinutes: z.number().int().exactOptional(),
+  expectedVersion: count.exactOptional(),
+  enqueuedAt: count,
+});
+
+const fileSchema = z.object({
+  version: z.literal(FORMAT_VERSION),
+  thingName: z.string().min(1),
+  savedAt: count,
+  runs: z.array(runSchema),
+  outbox: z.array(entrySchema),
+});
+
+/**
+ * The lifecycle state in its own JSON file next to the cache file (the cache's format stays
+ * untouched). Same guarantees as FileExecutionCache: owner-only (0600) and atomic (temp file,
+ * fsync, rename, directory fsync), so a power cut leaves the old state or the new, never a mix.
+ */
+export class FileLifecycleStore implements LifecycleStore {
+  readonly #path: string;
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  get path(): string {
+    return this.#path;
+  }
+
+  async load(): Promise<LifecycleSnapshot | undefined> {
+    const path = this.#path;
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return undefined;
+      throw new CacheError(`cannot read the lifecycle state ${path}: ${describeError(error)}`, path, {
+        cause: error,
+      });
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw new CacheError(`the lifecycle state ${path} is not valid JSON`, path, { cause: error });
+    }
+    const parsed = fileSchema.safeParse(data);
+    if (!parsed.success) {
+      throw new CacheError(
+        `the lifecycle state ${path} is not valid: ${z.prettifyError(parsed.error)}`,
+        path,
+        { cause: parsed.error },
+      );
+    }
+    const { thingName, savedAt, runs, outbox } = parsed.data;
+    return { thingName, savedAt, runs, outbox };
+  }
+
+  async save(snapshot: LifecycleSnapshot): Promise<void> {
+    const path = this.#path;
+    const directory = dirname(path);
+    const tmpPath = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    const body = `${JSON.stringify({ version: FORMAT_VERSION, ...snapshot })}\n`;
+    try {
+      await mkdir(directory, { recursive: true, mode: 0o700 });
+      const handle = await open(tmpPath, 'wx', 0o600);
+      try {
+        await handle.chmod(0o600); // the umask can only narrow the mode given to open
+        await handle.writeFile(body, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(tmpPath, path);
+      const dir = await open(directory, 'r');
+      try {
+        await dir.sync(); // makes the rename itself durable
+      } finally {
+        await dir.close();
+      }
+    } catch (error) {
+      await rm(tmpPath, { force: true }).catch(() => undefined);
+      throw new CacheError(`cannot write the lifecycle state ${path}: ${describeError(error)}`, path, {
+        cause: error,
+      });
+    }
+  }
+}
+
+/** `<stateFile minus .json>.lifecycle.json`: next to the cache file, never the same file. */
+export function lifecycleStatePath(stateFile: string): string {
+  return `${stateFile.endsWith('.json') ? stateFile.slice(0, -5) : stateFile}.lifecycle.json`;
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}

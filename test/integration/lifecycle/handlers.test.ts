@@ -1,0 +1,127 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { waitUntil } from '../../helpers/events.js';
+import type { Simulator } from '../../../src/simulator/simulator.js';
+import {
+  AgentPool,
+  THING,
+  deferred,
+  lifecycleEvents,
+  record,
+  simulatorAgentOptions,
+  startTestSimulator,
+  testDirectory,
+  waitForEvent,
+} from './harness.js';
+
+describe('job handlers against the simulator', () => {
+  const dir = testDirectory();
+  const agents = new AgentPool();
+  let sim: Simulator;
+
+  beforeEach(async () => {
+    sim = await startTestSimulator(dir.path);
+  });
+  afterEach(async () => {
+    await agents.stopAll();
+    await sim.close();
+  });
+  afterAll(() => {
+    dir.remove();
+  });
+
+  const execution = (jobId: string) => sim.executions(THING).find((e) => e.jobId === jobId);
+
+  it('runs a job through IN_PROGRESS, progress and SUCCEEDED', async () => {
+    const agent = agents.create(simulatorAgentOptions(sim));
+    const events = record(agent);
+    const seenInProgress: string[] = [];
+    agent.handle('install', (context) => {
+      seenInProgress.push(execution(context.jobId)?.status ?? 'missing');
+      context.progress({ step: 'downloading' });
+      const { document } = context;
+      return { statusDetails: { installed: String(document['version']) } };
+    });
+    await agent.start();
+    const succeeded = waitForEvent(agent, 'jobSucceeded');
+    sim.createJob({ jobId: 'job-1', document: { operation: 'install', version: '1.2.3' }, targets: [THING] });
+    const event = await succeeded;
+    expect(event).toMatchObject({
+      jobId: 'job-1',
+      operation: 'install',
+      statusDetails: { installed: '1.2.3' },
+    });
+    await waitUntil(() => execution('job-1')?.status === 'SUCCEEDED', 5_000, 'SUCCEEDED in the service');
+    expect(seenInProgress).toEqual(['IN_PROGRESS']);
+    expect(execution('job-1')).toMatchObject({ status: 'SUCCEEDED', statusDetails: { installed: '1.2.3' } });
+    expect(agent.execution('job-1')).toMatchObject({
+      status: 'SUCCEEDED',
+      versionNumber: execution('job-1')?.versionNumber,
+    });
+    expect(lifecycleEvents(events)).toEqual(['jobStarted', 'jobProgress', 'jobSucceeded']);
+  });
+
+  it('rejects a job whose document fails the schema, with the reason in statusDetails', async () => {
+    const agent = agents.create(simulatorAgentOptions(sim));
+    let called = false;
+    agent.handle(
+      'install',
+      () => {
+        called = true;
+      },
+      { schema: z.object({ operation: z.literal('install'), url: z.url() }) },
+    );
+    await agent.start();
+    const rejected = waitForEvent(agent, 'jobRejected');
+    sim.createJob({ jobId: 'bad-doc', document: { operation: 'install', url: 42 }, targets: [THING] });
+    const event = await rejected;
+    expect(event.reason).toMatch(/^invalid job document: url: /);
+    await waitUntil(() => execution('bad-doc')?.status === 'REJECTED', 5_000, 'REJECTED in the service');
+    expect(execution('bad-doc')).toMatchObject({
+      status: 'REJECTED',
+      statusDetails: { reason: event.reason },
+    });
+    expect(called).toBe(false);
+  });
+
+  it('reports FAILED with a bounded message, without the stack, when the handler throws', async () => {
+    const agent = agents.create(simulatorAgentOptions(sim));
+    agent.handle('install', () => {
+      throw new Error(`disk full\n${'x'.repeat(5_000)}`);
+    });
+    await agent.start();
+    const failed = waitForEvent(agent, 'jobFailed');
+    sim.createJob({ jobId: 'boom', document: { operation: 'install' }, targets: [THING] });
+    const event = await failed;
+    await waitUntil(() => execution('boom')?.status === 'FAILED', 5_000, 'FAILED in the service');
+    const reason = execution('boom')?.statusDetails?.['reason'] ?? '';
+    expect(reason.length).toBe(1000);
+    expect(reason.startsWith('disk full x')).toBe(true);
+    expect(reason).not.toContain('\n');
+    expect(event).toMatchObject({ jobId: 'boom', interrupted: false, reason });
+  });
+
+  it('runs jobs one at a time, in queue order, by default', async () => {
+    const agent = agents.create(simulatorAgentOptions(sim));
+    const order: string[] = [];
+    let running = 0;
+    let maxRunning = 0;
+    const gate = deferred();
+    agent.handle('step', async ({ jobId }) => {
+      running += 1;
+      maxRunning = Math.max(maxRunning, running);
+      order.push(jobId);
+      await gate.promise;
+      running -= 1;
+    });
+    await agent.start();
+    sim.createJob({ jobId: 'a', document: { operation: 'step' }, targets: [THING] });
+    sim.createJob({ jobId: 'b', document: { operation: 'step' }, targets: [THING] });
+    sim.createJob({ jobId: 'c', document: { operation: 'step' }, targets: [THING] });
+    await waitForEvent(agent, 'jobStarted');
+    gate.resolve();
+    await waitForEvent(agent, 'jobSucceeded', (e) => e.jobId === 'c');
+    expect(order).toEqual(['a', 'b', 'c']);
+    expect(maxRunning).toBe(1);
+  });
+});
