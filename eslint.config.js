@@ -56,6 +56,8 @@ export default defineConfig(
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-empty-function': 'off',
+      // Test helpers are not a published boundary; their types are checked by tsc all the same.
+      '@typescript-eslint/explicit-module-boundary-types': 'off',
     },
   },
 );

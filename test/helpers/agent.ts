@@ -61,9 +61,9 @@ export function nextAgentEvent<E extends JobsAgentEventName>(
       resolve(payload);
     };
     const timer = setTimeout(() => {
-      agent.off(event, listener as never);
+      agent.off(event, listener);
       reject(new Error(`timed out after ${timeoutMs} ms waiting for "${event}"`));
     }, timeoutMs);
-    agent.once(event, listener as never);
+    agent.once(event, listener);
   });
 }

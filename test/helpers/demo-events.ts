@@ -1,5 +1,7 @@
+type Milestone = (event: Record<string, unknown>) => boolean;
+
 /** The milestones of the demo script, in the order they must appear in its NDJSON. */
-export const DEMO_MILESTONES: readonly ((event: Record<string, unknown>) => boolean)[] = [
+export const DEMO_MILESTONES: readonly Milestone[] = [
   (e) => e['event'] === 'connected',
   (e) => e['event'] === 'executionAdded' && jobIdOf(e) === 'welcome',
   (e) => e['event'] === 'executionAdded' && jobIdOf(e) === 'firmware-2-1',

@@ -72,8 +72,7 @@ export class FakeJobsService {
   async notify(): Promise<void> {
     const jobs: Record<string, unknown[]> = {};
     for (const execution of this.#pending()) {
-      const { jobDocument: _document, statusDetails: _details, status, ...summary } = execution;
-      (jobs[status] ??= []).push(summary);
+      (jobs[execution.status] ??= []).push(toSummary(execution));
     }
     await this.#broker.publish(
       `$aws/things/${this.#thingName}/jobs/notify`,
@@ -100,9 +99,7 @@ export class FakeJobsService {
 
   #answer(request: FakeRequest): { outcome: 'accepted' | 'rejected'; body: Record<string, unknown> } {
     if (request.operation === 'get') {
-      const pending = this.#pending().map(
-        ({ jobDocument: _d, statusDetails: _s, status: _st, ...summary }) => summary,
-      );
+      const pending = this.#pending().map(toSummary);
       return {
         outcome: 'accepted',
         body: {
@@ -123,4 +120,15 @@ export class FakeJobsService {
       body: { code: 'InvalidRequest', message: `fake does not do ${request.operation}` },
     };
   }
+}
+
+/** A JobExecutionSummary: the execution without status, document and details. */
+function toSummary(
+  execution: FakeExecution,
+): Omit<FakeExecution, 'status' | 'jobDocument' | 'statusDetails'> {
+  const summary: Partial<FakeExecution> = { ...execution };
+  delete summary.status;
+  delete summary.jobDocument;
+  delete summary.statusDetails;
+  return summary as Omit<FakeExecution, 'status' | 'jobDocument' | 'statusDetails'>;
 }
