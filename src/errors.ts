@@ -165,7 +165,10 @@ export class HttpError extends JobsAgentError {
     detail: string,
     extra: { requestId?: string | undefined; bodyPreview?: string } = {},
   ) {
-    super('ERR_HTTP', `${operation} failed: HTTP ${status}${errorType ? ` ${errorType}` : ''}${detail ? `: ${detail}` : ''}`);
+    super(
+      'ERR_HTTP',
+      `${operation} failed: HTTP ${status}${errorType ? ` ${errorType}` : ''}${detail ? `: ${detail}` : ''}`,
+    );
     this.operation = operation;
     this.status = status;
     this.errorType = errorType;
