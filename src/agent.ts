@@ -117,6 +117,9 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
         changes: (changes) => {
           this.#publishChanges(changes);
         },
+        ended: (jobId) => {
+          this.#lifecycle.onEnded(jobId);
+        },
         nextChanged: (execution) => {
           this.#emit('nextExecutionChanged', { at: this.#at(), execution });
         },

@@ -26,6 +26,11 @@ import type { ConnectResult, JobsTransport, TransportFactory } from './transport
 /** What the session tells the agent; the agent turns each call into public events. */
 export interface SessionSink {
   changes(changes: readonly ExecutionChange[]): void;
+  /**
+   * A describe answered TerminalStateReached: the execution has ended in the service, in a
+   * status the device API does not reveal (the reconcile it prompts will tell).
+   */
+  ended(jobId: string): void;
   nextChanged(execution: JobExecution | null): void;
   connected(sessionPresent: boolean): void;
   disconnected(reason: string): void;
@@ -91,6 +96,7 @@ export class Session {
       logger: deps.logger,
       requester: this.#requester,
       onTerminalUnknown: (jobId) => {
+        deps.sink.ended(jobId);
         this.#reconcileSoon(`${jobId} reached a terminal state`);
       },
       sink: {

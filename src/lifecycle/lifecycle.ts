@@ -127,6 +127,7 @@ export class Lifecycle {
         unhandledJobs: this.#options.unhandledJobs,
       },
       handlerFor: (operation) => (operation === undefined ? undefined : this.#handlers.get(operation)),
+      hasHandlers: () => this.#handlers.size > 0,
       isReady: deps.isReady,
       isManual: (jobId, executionNumber) =>
         this.#manual.has(runKey(jobId, executionNumber)) || this.#manual.has(runKey(jobId, undefined)),
@@ -255,6 +256,15 @@ export class Lifecycle {
       if (rerun || isTerminalStatus(status)) this.#scheduler.cancel(run, rerun ? undefined : status, false);
     }
     this.#scheduler.schedule();
+  }
+
+  /**
+   * The service ended an execution without saying how (a describe answered TerminalStateReached
+   * after a notification dropped it from the pending list): a running handler is aborted.
+   */
+  onEnded(jobId: string): void {
+    const run = this.#scheduler.runOf(jobId);
+    if (run && !run.aborted) this.#scheduler.cancel(run, undefined, false);
   }
 
   /** Connected and subscribed: deliver what queued up, look for work. */

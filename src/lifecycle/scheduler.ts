@@ -33,6 +33,7 @@ export interface SchedulerHost {
   readonly abortGraceMs: number;
   readonly claim: Omit<ClaimContext, 'canStart' | 'persist' | 'handlerFor' | 'journal'>;
   handlerFor(operation: string | undefined): RegisteredHandler | undefined;
+  hasHandlers(): boolean;
   isReady(): boolean;
   /** Executions the application drives itself (startNext, update): never the scheduler's. */
   isManual(jobId: string, executionNumber: number | undefined): boolean;
@@ -123,12 +124,28 @@ export class JobScheduler {
     if (this.#stopped || !host.isReady()) return;
     for (const execution of this.#candidates()) {
       if (this.#busySlots() >= host.concurrency) return;
-      const operation = operationOf(documentObject(execution.jobDocument));
-      const registered = host.handlerFor(operation);
-      if (registered && this.#runningOf(registered.operation) >= registered.concurrency) continue;
+      if (!this.#worthPreparing(execution)) continue;
       this.#active.set(execution.jobId, undefined);
       void this.#take(execution.jobId);
     }
+  }
+
+  /**
+   * Whether an execution needs a describe now. Unfinished runs always do; otherwise only jobs
+   * a handler could take (or reject) now, so an agent without handlers sends nothing.
+   */
+  #worthPreparing(execution: JobExecution): boolean {
+    const host = this.#host;
+    const { jobId, executionNumber } = execution;
+    if (host.journal.unfinished(jobId).length > 0) return true;
+    const rejects = host.claim.unhandledJobs === 'reject';
+    const document = documentObject(execution.jobDocument);
+    if (document === undefined) return host.hasHandlers() || rejects;
+    const registered = host.handlerFor(operationOf(document));
+    if (registered) return this.#runningOf(registered.operation) < registered.concurrency;
+    if (rejects && execution.status === 'QUEUED') return true;
+    this.#skipped.add(`${jobId}#${String(executionNumber)}`);
+    return false;
   }
 
   /** Pending executions worth preparing, in queue order; interrupted runs first. */

@@ -119,3 +119,30 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
 }
 
 export type { Clock };
+
+/** A device request the simulator received. */
+export interface DeviceRequest {
+  readonly topic: string;
+  readonly body: Record<string, unknown>;
+}
+
+/** Records every request the device publishes to the simulator's jobs topics, in order. */
+export function recordRequests(sim: { readonly broker: Simulator['broker'] }): DeviceRequest[] {
+  const requests: DeviceRequest[] = [];
+  sim.broker.on('publish', (packet, client) => {
+    if (!client || !packet.topic.startsWith('$aws/things/')) return;
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(Buffer.from(packet.payload).toString('utf8')) as Record<string, unknown>;
+    } catch {
+      // not JSON: kept with an empty body
+    }
+    requests.push({ topic: packet.topic, body });
+  });
+  return requests;
+}
+
+/** The update requests of one job, as `status` or `status:details-json`. */
+export function updatesOf(requests: readonly DeviceRequest[], jobId: string): DeviceRequest[] {
+  return requests.filter((r) => r.topic === `$aws/things/${THING}/jobs/${jobId}/update`);
+}

@@ -1,0 +1,137 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Simulator } from '../../../src/simulator/simulator.js';
+import { AbortedError } from '../../../src/errors.js';
+import { waitUntil } from '../../helpers/events.js';
+import {
+  AgentPool,
+  THING,
+  deferred,
+  recordRequests,
+  simulatorAgentOptions,
+  startTestSimulator,
+  testDirectory,
+  updatesOf,
+  waitForEvent,
+} from './harness.js';
+
+describe('cancellation and duplicates against the simulator', () => {
+  const dir = testDirectory();
+  const agents = new AgentPool();
+  let sim: Simulator;
+
+  beforeEach(async () => {
+    sim = await startTestSimulator(dir.path);
+  });
+  afterEach(async () => {
+    await agents.stopAll();
+    await sim.close();
+  });
+  afterAll(() => {
+    dir.remove();
+  });
+
+  const status = (jobId: string) => sim.executions(THING).find((e) => e.jobId === jobId)?.status;
+
+  it('aborts the running handler when the execution is cancelled, and sends no late status', async () => {
+    const agent = agents.create(simulatorAgentOptions(sim));
+    const requests = recordRequests(sim);
+    const started = deferred();
+    let abortReason: unknown;
+    const handlerReturned = deferred();
+    agent.handle('long', async ({ signal }) => {
+      started.resolve();
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      abortReason = signal.reason;
+      handlerReturned.resolve();
+      return { statusDetails: { late: 'yes' } };
+    });
+    await agent.start();
+    sim.createJob({ jobId: 'cancel-me', document: { operation: 'long' }, targets: [THING] });
+    await started.promise;
+    const canceled = waitForEvent(agent, 'jobCanceled');
+    sim.cancelExecution(THING, 'cancel-me', { force: true });
+    const event = await canceled;
+    await handlerReturned.promise;
+    expect(event).toMatchObject({ jobId: 'cancel-me', operation: 'long', deleted: false });
+    expect(abortReason).toBeInstanceOf(AbortedError);
+    // Give a late update every chance to go out, then check none did.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(updatesOf(requests, 'cancel-me').map((r) => r.body['status'])).toEqual(['IN_PROGRESS']);
+    expect(status('cancel-me')).toBe('CANCELED');
+  });
+
+  it('aborts the handler when a progress update finds the execution cancelled', async () => {
+    const agent = agents.create(simulatorAgentOptions(sim));
+    const started = deferred();
+    const aborted = deferred();
+    const report = deferred();
+    agent.handle('long', async ({ signal, progress }) => {
+      signal.addEventListener('abort', () => aborted.resolve(), { once: true });
+      started.resolve();
+      await report.promise;
+      progress({ step: 'two' });
+      await aborted.promise;
+    });
+    await agent.start();
+    sim.createJob({ jobId: 'quiet-cancel', document: { operation: 'long' }, targets: [THING] });
+    await started.promise;
+    sim.faults.dropNotifications(10); // the agent does not hear about the cancellation
+    sim.cancelExecution(THING, 'quiet-cancel', { force: true });
+    const canceled = waitForEvent(agent, 'jobCanceled');
+    report.resolve();
+    expect(await canceled).toMatchObject({ jobId: 'quiet-cancel', status: 'CANCELED' });
+    await aborted.promise;
+    expect(agent.execution('quiet-cancel')?.status).toBe('CANCELED');
+  });
+
+  it('runs nothing twice when notify-next repeats an execution that is running', async () => {
+    const agent = agents.create(simulatorAgentOptions(sim));
+    const requests = recordRequests(sim);
+    let calls = 0;
+    const release = deferred();
+    agent.handle('once', async () => {
+      calls += 1;
+      await release.promise;
+    });
+    await agent.start();
+    sim.createJob({ jobId: 'dup', document: { operation: 'once' }, targets: [THING] });
+    const started = await waitForEvent(agent, 'jobStarted');
+    const queuedCopy = {
+      timestamp: 1,
+      execution: {
+        jobId: 'dup',
+        status: 'QUEUED',
+        queuedAt: started.execution.queuedAt,
+        versionNumber: 1,
+        executionNumber: 1,
+        jobDocument: { operation: 'once' },
+      },
+    };
+    for (let i = 0; i < 3; i++) await publish(sim, 'notify-next', queuedCopy);
+    release.resolve();
+    await waitUntil(() => status('dup') === 'SUCCEEDED', 5_000, 'SUCCEEDED');
+    for (let i = 0; i < 3; i++) await publish(sim, 'notify-next', queuedCopy);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(calls).toBe(1);
+    expect(updatesOf(requests, 'dup').map((r) => r.body['status'])).toEqual(['IN_PROGRESS', 'SUCCEEDED']);
+  });
+});
+
+async function publish(sim: Simulator, kind: 'notify-next', body: object): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    sim.broker.publish(
+      {
+        cmd: 'publish',
+        topic: `$aws/things/${THING}/jobs/${kind}`,
+        payload: Buffer.from(JSON.stringify(body)),
+        qos: 1,
+        dup: false,
+        retain: false,
+      },
+      (error) => {
+        if (error) reject(error);
+        else resolve();
+      },
+    );
+  });
+}
