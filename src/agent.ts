@@ -15,6 +15,7 @@ import type { ExecutionListSource } from './reconcile/source.js';
 import type { CredentialsProvider } from './http/credentials.js';
 import type { Lifecycle, UpdateOptions } from './lifecycle/lifecycle.js';
 import type { LifecycleStore } from './lifecycle/state-store.js';
+import type { OutboxEntry as PendingUpdate } from './lifecycle/outbox.js';
 import { wireLifecycle } from './lifecycle/wiring.js';
 import type { HandleOptions, JobDocumentObject, JobHandler, LifecycleOptions } from './lifecycle/types.js';
 import type { DeviceSettableStatus, StatusDetails } from './protocol/types.js';
@@ -283,6 +284,11 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
    */
   update(jobId: string, status: DeviceSettableStatus, options: UpdateOptions = {}): Promise<JobExecution> {
     return this.#whileRunning('update', () => this.#lifecycle.update(jobId, status, options));
+  }
+
+  /** Status updates queued and not yet accepted by the service, oldest first (see `update()`). */
+  pendingUpdates(): readonly PendingUpdate[] {
+    return this.#lifecycle.pendingUpdates();
   }
 
   async #whileRunning<T>(operation: string, call: () => Promise<T>): Promise<T> {
