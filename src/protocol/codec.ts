@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { describeError, ProtocolError } from '../errors.js';
+import { previewPayload, readJsonObject } from './json-payload.js';
 import {
-  isPlainObject,
   payloadSchemas,
   type PayloadSchemas,
   type WireJobExecutionData,
@@ -30,14 +30,8 @@ export type DecodeResult<T> =
 
 export type Decoder<T> = (topic: string, payload: Uint8Array) => DecodeResult<T>;
 
-/** AWS IoT refuses publishes over 128 KB, so a larger payload is not from the service. */
-export const MAX_PAYLOAD_BYTES = 128 * 1024;
-
-/**
- * Deeper JSON is refused before parsing: job documents are shallow in practice, and a deeply
- * nested one would overflow the recursive JSON.stringify of the cache later on.
- */
-export const MAX_JSON_DEPTH = 64;
+// These moved to json-payload.ts with the JSON reading; re-exported for existing importers.
+export { MAX_JSON_DEPTH, MAX_PAYLOAD_BYTES, readClientToken } from './json-payload.js';
 
 /** `execution.status` and friends, as sent; an unknown status is kept and warned about. */
 export interface ExecutionStateSnapshot {
@@ -93,47 +87,9 @@ export interface RejectedReply {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Failure = Extract<DecodeResult<never>, { ok: false }>;
 
-// TextDecoders are created on first use to keep import cheap.
-type Utf8Decoder = InstanceType<typeof TextDecoder>;
-let strictUtf8: Utf8Decoder | undefined;
-let lenientUtf8: Utf8Decoder | undefined;
-
-function decodeUtf8(payload: Uint8Array): string {
-  strictUtf8 ??= new TextDecoder('utf-8', { fatal: true });
-  return strictUtf8.decode(payload);
-}
-
-function previewOf(payload: Uint8Array): string {
-  lenientUtf8 ??= new TextDecoder('utf-8');
-  // 800 bytes always hold at least 200 UTF-16 code units; ProtocolError keeps 200.
-  return lenientUtf8.decode(payload.subarray(0, 800));
-}
-
 function fail(topic: string, payload: Uint8Array, message: string, cause?: unknown): Failure {
   const options = cause === undefined ? undefined : { cause };
-  return { ok: false, error: new ProtocolError(topic, message, previewOf(payload), options) };
-}
-
-/** True when brackets nest deeper than `limit` outside strings. Linear, no allocation. */
-function nestsDeeperThan(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (inString) {
-      if (char === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (char === 0x22) inString = false;
-    } else if (char === 0x22) {
-      inString = true;
-    } else if (char === 0x7b || char === 0x5b) {
-      depth++;
-      if (depth > limit) return true;
-    } else if (char === 0x7d || char === 0x5d) {
-      depth--;
-    }
-  }
-  return false;
+  return { ok: false, error: new ProtocolError(topic, message, previewPayload(payload), options) };
 }
 
 function describeIssues(error: z.ZodError): string {
@@ -145,36 +101,6 @@ function describeIssues(error: z.ZodError): string {
   return more > 0 ? `${shown.join('; ')}; and ${more} more` : shown.join('; ');
 }
 
-function readJsonObject(
-  topic: string,
-  label: string,
-  payload: Uint8Array,
-): { ok: true; value: Record<string, unknown> } | Failure {
-  if (payload.byteLength > MAX_PAYLOAD_BYTES) {
-    return fail(topic, payload, `${label} payload is ${payload.byteLength} bytes, over ${MAX_PAYLOAD_BYTES}`);
-  }
-  let text: string;
-  try {
-    text = decodeUtf8(payload);
-  } catch (error) {
-    return fail(topic, payload, `${label} payload is not valid UTF-8`, error);
-  }
-  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
-    return fail(topic, payload, `${label} payload nests deeper than ${MAX_JSON_DEPTH} levels`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return fail(topic, payload, `${label} payload is not valid JSON: ${describeError(error)}`, error);
-  }
-  if (!isPlainObject(value)) {
-    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    return fail(topic, payload, `${label} payload is not a JSON object (got ${kind})`);
-  }
-  return { ok: true, value };
-}
-
 function decode<S extends z.ZodType, T>(
   topic: string,
   payload: Uint8Array,
@@ -183,8 +109,8 @@ function decode<S extends z.ZodType, T>(
   map: (wire: z.output<S>, warnings: string[]) => T,
 ): DecodeResult<T> {
   try {
-    const json = readJsonObject(topic, label, payload);
-    if (!json.ok) return json;
+    const json = readJsonObject(payload);
+    if (!json.ok) return fail(topic, payload, `${label} payload ${json.problem}`, json.cause);
     const parsed = select(payloadSchemas()).safeParse(json.value);
     if (!parsed.success) {
       return fail(topic, payload, `invalid ${label} payload: ${describeIssues(parsed.error)}`, parsed.error);
@@ -367,23 +293,4 @@ export function decodeRejected(topic: string, payload: Uint8Array): DecodeResult
       return reply;
     },
   );
-}
-
-/**
- * The top-level `clientToken` of a reply, to correlate it with its request before (or without)
- * a full decode. `undefined` for anything unreadable or without a non-empty string token.
- * Never throws.
- */
-export function readClientToken(payload: Uint8Array): string | undefined {
-  if (payload.byteLength > MAX_PAYLOAD_BYTES) return undefined;
-  try {
-    const text = decodeUtf8(payload);
-    if (!text.includes('"clientToken"')) return undefined; // most notifications: skip the parse
-    const value: unknown = JSON.parse(text);
-    if (!isPlainObject(value)) return undefined;
-    const token = value['clientToken'];
-    return typeof token === 'string' && token !== '' ? token : undefined;
-  } catch {
-    return undefined;
-  }
 }
