@@ -56,7 +56,7 @@ describe('an agent killed mid-job and restarted on the same state file', () => {
     });
     child = process_;
     let stdout = '';
-    process_.stdout?.on('data', (chunk: Buffer) => {
+    process_.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
     });
     await waitUntil(() => stdout.includes('started'), 15_000, 'the child agent to start');
