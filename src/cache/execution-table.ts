@@ -1,5 +1,5 @@
 import type { JobExecution } from '../protocol/types.js';
-import { mergeTracked, trackedFrom, type MergeOutcome, type TrackedExecution } from './merge.js';
+import { isDeepEqual, mergeTracked, trackedFrom, type MergeOutcome, type TrackedExecution } from './merge.js';
 
 interface Entry {
   /** The value (deeply frozen) and where each of its fields came from. */
@@ -54,10 +54,14 @@ export class ExecutionTable {
    */
   apply(incoming: JobExecution, observedAtMs: number): MergeOutcome {
     const current = this.#entries.get(incoming.jobId);
-    const { outcome, tracked } = mergeTracked(current?.tracked, ownCopy(incoming));
+    // The merge copies the top level; only nested values (statusDetails, jobDocument) taken from
+    // `incoming` are still the caller's, and own() copies just those. Copying every observation
+    // whole (structuredClone) and re-freezing it was most of the cost of a notification.
+    const { outcome, tracked } = mergeTracked(current?.tracked, incoming);
+    own(tracked.value, current?.tracked.value);
     // Even an unchanged value can get newer sources (the same statusDetails seen in a newer state).
     const changedAtMs = outcome.changed ? observedAtMs : current?.changedAtMs;
-    this.#entries.set(incoming.jobId, { tracked: deepFreeze(tracked), changedAtMs });
+    this.#entries.set(incoming.jobId, { tracked, changedAtMs });
     return outcome;
   }
 
@@ -133,6 +137,47 @@ function compareListOrder(a: JobExecution, b: JobExecution): number {
 /** A private copy, so a caller mutating what it passed in cannot reach the table. */
 function ownCopy(execution: JobExecution): JobExecution {
   return structuredClone(execution);
+}
+
+/**
+ * Makes a freshly merged value the table's own, in place, then freezes it: a nested value equal
+ * to the previous value's is replaced by that (already frozen) object, any other one not yet
+ * frozen is copied and frozen. A frozen value (an unchanged entry) is left as it is.
+ */
+function own(value: JobExecution, previous: JobExecution | undefined): void {
+  if (Object.isFrozen(value)) return;
+  const fields = value as unknown as Record<string, unknown>;
+  const before = previous as unknown as Record<string, unknown> | undefined;
+  for (const key of Object.keys(fields)) {
+    const nested = fields[key];
+    if (typeof nested !== 'object' || nested === null || Object.isFrozen(nested)) continue;
+    const kept = before?.[key];
+    fields[key] = kept !== undefined && isDeepEqual(kept, nested) ? kept : deepFreeze(copyJson(nested));
+  }
+  Object.freeze(value);
+}
+
+/** A deep copy of a JSON value (plain objects and arrays); anything else goes to structuredClone. */
+function copyJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
+  const copy: Record<string, unknown> = {};
+  for (const [key, nested] of Object.entries(value)) {
+    // JSON.parse makes "__proto__" an own key; plain assignment would set the prototype instead.
+    if (key === '__proto__') {
+      Object.defineProperty(copy, key, {
+        value: copyJson(nested),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      copy[key] = copyJson(nested);
+    }
+  }
+  return copy;
 }
 
 /** Freezes `value` and everything inside it; frozen parts (already the table's) are skipped. */
