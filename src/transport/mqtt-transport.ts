@@ -1,8 +1,16 @@
 import { isIP } from 'node:net';
 import mqtt, { ErrorWithSubackPacket, type IClientOptions, type MqttClient } from 'mqtt';
 import { systemClock, type Cancel, type Clock } from '../clock.js';
-import { ClosedError, ConfigError, ConnectError, TransportError, describeError } from '../errors.js';
+import { ClosedError, ConnectError, TransportError, describeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
+import {
+  describeConnectFailure,
+  describeConnectTimeout,
+  describeUnusableTlsMaterial,
+  endpointFromUrl,
+  type ConnectPhase,
+  type MqttsEndpoint,
+} from './connect-failure.js';
 import type { ConnectResult, JobsTransport, TransportHandlers } from './transport.js';
 
 /** Options of the MQTT.js transport. TLS material is PEM; it never appears in errors or logs. */
@@ -42,7 +50,7 @@ const SUBACK_FAILURE = 0x80;
 
 interface Attempt {
   readonly client: MqttClient;
-  phase: 'tcp' | 'tls' | 'mqtt';
+  phase: ConnectPhase;
   fail(error: Error): void;
 }
 
@@ -56,7 +64,7 @@ interface Attempt {
  */
 export class MqttTransport implements JobsTransport {
   readonly #options: MqttTransportOptions;
-  readonly #endpoint: { host: string; port: number };
+  readonly #endpoint: MqttsEndpoint;
   readonly #clock: Clock;
   readonly #logger: Logger;
   #client: MqttClient | undefined;
@@ -70,7 +78,7 @@ export class MqttTransport implements JobsTransport {
 
   constructor(options: MqttTransportOptions) {
     this.#options = options;
-    this.#endpoint = parseEndpoint(options.url);
+    this.#endpoint = endpointFromUrl(options.url);
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
   }
@@ -167,7 +175,7 @@ export class MqttTransport implements JobsTransport {
         client = mqtt.connect(this.#clientOptions(timeoutMs));
       } catch (error) {
         // Node's TLS context creation throws synchronously on unusable PEM material.
-        reject(new ConnectError(url, unusableTlsMaterial(error), { cause: error }));
+        reject(new ConnectError(url, describeUnusableTlsMaterial(error), { cause: error }));
         return;
       }
       let cancelTimeout: Cancel = () => undefined;
@@ -187,7 +195,7 @@ export class MqttTransport implements JobsTransport {
       this.#attempt = attempt;
       this.#client = client;
       cancelTimeout = this.#clock.schedule(timeoutMs, () => {
-        attempt.fail(new ConnectError(url, `timed out after ${timeoutMs} ms ${PHASE_WAIT[attempt.phase]}`));
+        attempt.fail(new ConnectError(url, describeConnectTimeout(timeoutMs, attempt.phase)));
       });
       client.stream.once('connect', () => (attempt.phase = 'tls'));
       client.stream.once('secureConnect', () => (attempt.phase = 'mqtt'));
@@ -196,7 +204,7 @@ export class MqttTransport implements JobsTransport {
         // Always handled: an 'error' without a listener would throw out of MQTT.js.
         lastError = error;
         if (this.#attempt === attempt) {
-          attempt.fail(new ConnectError(url, connectFailure(error, attempt.phase), { cause: error }));
+          attempt.fail(new ConnectError(url, describeConnectFailure(error, attempt.phase), { cause: error }));
         } else {
           this.#logger.debug({ err: error, clientId: this.#options.clientId }, 'mqtt client error');
         }
@@ -209,7 +217,9 @@ export class MqttTransport implements JobsTransport {
       });
       client.on('close', () => {
         if (this.#attempt === attempt) {
-          attempt.fail(new ConnectError(url, connectFailure(lastError, attempt.phase), { cause: lastError }));
+          attempt.fail(
+            new ConnectError(url, describeConnectFailure(lastError, attempt.phase), { cause: lastError }),
+          );
         } else if (this.#client === client) {
           this.#lost(client, lastError);
         }
@@ -300,85 +310,5 @@ export class MqttTransport implements JobsTransport {
     } catch (error) {
       this.#logger.error({ err: error, topic }, 'onMessage handler threw');
     }
-  }
-}
-
-const PHASE_WAIT = {
-  tcp: 'waiting for the TCP connection',
-  tls: 'waiting for the TLS handshake',
-  mqtt: 'waiting for CONNACK',
-} as const;
-
-function parseEndpoint(url: string): { host: string; port: number } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    throw ConfigError.forField('mqtt.url', 'is not a URL', { cause: error });
-  }
-  if (parsed.protocol !== 'mqtts:') {
-    throw ConfigError.forField('mqtt.url', `must use mqtts:// (mutual TLS), not ${parsed.protocol}//`);
-  }
-  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
-  return { host, port: parsed.port === '' ? 8883 : Number(parsed.port) };
-}
-
-const CLIENT_CERT_REFUSED = new Set([
-  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
-  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
-  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN',
-  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED',
-  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED',
-  'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
-  'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR',
-]);
-const SERVER_CERT_UNTRUSTED = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
-/** The certificate, key, CA or passphrase could not be loaded (OpenSSL never echoes the PEM). */
-function unusableTlsMaterial(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH') {
-    return 'the private key does not belong to the client certificate (ERR_OSSL_X509_KEY_VALUES_MISMATCH)';
-  }
-  const tag = typeof code === 'string' ? ` (${code})` : '';
-  return `the client certificate, private key, passphrase or CA could not be loaded${tag}: ${describeError(error)}`;
-}
-
-/** What went wrong, in words a device operator can act on. Never includes key material. */
-function connectFailure(error: unknown, phase: Attempt['phase']): string {
-  if (!(error instanceof Error)) {
-    return phase === 'mqtt'
-      ? 'the broker closed the connection after the TLS handshake, before CONNACK (client certificate refused?)'
-      : `the connection closed ${PHASE_WAIT[phase].replace('waiting for', 'during')}`;
-  }
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'number')
-    return `CONNACK refused the connection: return code ${code} (${error.message})`;
-  const tag = typeof code === 'string' ? ` (${code})` : '';
-  switch (true) {
-    case code === 'ECONNREFUSED':
-      return `connection refused${tag}: nothing accepts connections at that host and port`;
-    case code === 'ENOTFOUND' || code === 'EAI_AGAIN':
-      return `host not found${tag}`;
-    case code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH':
-      return `broker unreachable${tag}`;
-    case code === 'ECONNRESET' || code === 'EPIPE':
-      return `connection reset ${PHASE_WAIT[phase].replace('waiting for', 'during')}${tag}`;
-    case code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED':
-      return `the broker requires a client certificate and none was sent${tag}`;
-    case typeof code === 'string' && CLIENT_CERT_REFUSED.has(code):
-      return `the broker refused the client certificate${tag}`;
-    case typeof code === 'string' && SERVER_CERT_UNTRUSTED.has(code):
-      return `the broker's certificate is not trusted${tag}: ${error.message}`;
-    default:
-      return `${error.message}${tag && !error.message.includes(String(code)) ? tag : ''}`;
   }
 }
