@@ -182,6 +182,8 @@ export function mergeTracked(previous: TrackedExecution | undefined, incoming: J
   if (current.jobId !== incoming.jobId) {
     throw new TypeError(`cannot merge job ${incoming.jobId} into job ${current.jobId}`);
   }
+  const repeated = mergeRepeated(previous, incoming, key);
+  if (repeated) return repeated;
   const executionOrder = compareShared(incoming.executionNumber, current.executionNumber);
   const fields: Partial<Record<keyof JobExecution, unknown>> = {};
   const sources: Partial<Record<keyof JobExecution, RecencyKey>> = {};
@@ -228,6 +230,43 @@ export function mergeExecution(previous: JobExecution | undefined, incoming: Job
 export function trackedFrom(execution: JobExecution): TrackedExecution {
   const value = pickPresent(execution, FIELDS);
   return { value, sources: sourcesOf(value, recencyKey(value)) };
+}
+
+/**
+ * The common case, made cheap: an observation whose every field is identical (`Object.is`) to the
+ * known value, such as the unchanged entries of a `notify` list. The value cannot change then (see
+ * the loop in mergeTracked: equal executionNumbers keep every field, and each offered value is the
+ * one already held); only sources the observation supersedes advance, and a source equal to the
+ * observation's own key is left as it is. Undefined when any offered field differs (or is an
+ * object not shared with the known value): the full merge decides.
+ */
+function mergeRepeated(
+  previous: TrackedExecution,
+  incoming: JobExecution,
+  key: RecencyKey,
+): TrackedMerge | undefined {
+  const current = previous.value;
+  let sources: Partial<Record<keyof JobExecution, RecencyKey>> | undefined;
+  for (const field of FIELDS) {
+    const offered = incoming[field];
+    if (offered === undefined) continue;
+    if (!Object.is(offered, current[field])) return undefined;
+    const source = previous.sources[field] ?? recencyKey(current);
+    if (sameKey(source, key) || !supersedes(key, source)) continue;
+    sources ??= { ...previous.sources };
+    sources[field] = key;
+  }
+  const tracked = sources ? { value: current, sources } : previous;
+  return { outcome: { changed: false, value: current }, tracked };
+}
+
+function sameKey(a: RecencyKey, b: RecencyKey): boolean {
+  return (
+    a.status === b.status &&
+    a.executionNumber === b.executionNumber &&
+    a.versionNumber === b.versionNumber &&
+    a.lastUpdatedAt === b.lastUpdatedAt
+  );
 }
 
 function supersedes(incoming: RecencyKey, source: RecencyKey): boolean {

@@ -49,6 +49,9 @@ export function previewPayload(payload: Uint8Array): string {
 
 /** True when brackets nest deeper than `limit` outside strings. Linear, no allocation. */
 export function nestsDeeperThan(text: string, limit: number): boolean {
+  // Fewer opening brackets than the limit cannot nest deeper than it: a few native indexOf calls
+  // settle the usual payload (a notify holds ~20) without walking it character by character.
+  if (countsAtMost(text, limit)) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -67,6 +70,17 @@ export function nestsDeeperThan(text: string, limit: number): boolean {
     }
   }
   return false;
+}
+
+/** True when `text` holds at most `limit` opening brackets (`{` and `[`, inside strings too). */
+function countsAtMost(text: string, limit: number): boolean {
+  let count = 0;
+  for (const bracket of ['{', '[']) {
+    for (let at = text.indexOf(bracket); at !== -1; at = text.indexOf(bracket, at + 1)) {
+      if (++count > limit) return false;
+    }
+  }
+  return true;
 }
 
 /**
