@@ -12,6 +12,15 @@ export type {
   ExecutionRemovedEvent,
   ExecutionSource,
   ExecutionUpdatedEvent,
+  JobCanceledEvent,
+  JobEventBase,
+  JobFailedEvent,
+  JobLifecycleEventName,
+  JobProgressEvent,
+  JobRejectedEvent,
+  JobStartedEvent,
+  JobSucceededEvent,
+  JobTimedOutEvent,
   JobsAgentEventName,
   JobsAgentEvents,
   NextExecutionChangedEvent,
@@ -19,6 +28,29 @@ export type {
   ReconciledEvent,
 } from './events.js';
 export { JOBS_AGENT_EVENT_NAMES } from './events.js';
+export type {
+  Checkpoint,
+  DocumentValidator,
+  HandleOptions,
+  JobContext,
+  JobDocumentObject,
+  JobHandler,
+  JobHandlerReturn,
+  JobOutcomeStatus,
+  JobResult,
+  LifecycleOptions,
+  ProgressOptions,
+  StandardSchemaLike,
+  StandardSchemaResult,
+} from './lifecycle/types.js';
+export type { UpdateOptions } from './lifecycle/lifecycle.js';
+export type { OutboxEntry as PendingUpdate } from './lifecycle/outbox.js';
+export type { RunOutcome, RunPhase, RunRecord } from './lifecycle/journal.js';
+export { FileLifecycleStore, MemoryLifecycleStore } from './lifecycle/state-store.js';
+export type { LifecycleSnapshot, LifecycleStore } from './lifecycle/state-store.js';
+export type { PendingExecutions } from './requests/jobs-requester.js';
+export { DEFAULT_REQUEST_RETRY } from './requests/retry.js';
+export type { RetryPolicy } from './requests/retry.js';
 export {
   AbortedError,
   CacheError,
@@ -42,8 +74,15 @@ export {
   isJobsAgentError,
 } from './errors.js';
 export type { ConfigIssue, JobsAgentErrorCode, RejectedCode } from './errors.js';
-export { JOB_STATUSES, TERMINAL_STATUSES, isJobStatus, isTerminalStatus } from './protocol/types.js';
+export {
+  DEVICE_SETTABLE_STATUSES,
+  JOB_STATUSES,
+  TERMINAL_STATUSES,
+  isJobStatus,
+  isTerminalStatus,
+} from './protocol/types.js';
 export type {
+  DeviceSettableStatus,
   ExecutionStatus,
   JobDocument,
   JobExecution,
