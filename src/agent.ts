@@ -111,7 +111,8 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
       random,
       randomUUID: dependencies.randomUUID ?? nodeRandomUUID,
       logger: this.#logger,
-      transportFactory: dependencies.transportFactory ?? createTransportFactory(this.#options),
+      transportFactory:
+        dependencies.transportFactory ?? createTransportFactory(this.#options, this.#clock, this.#logger),
       listSource:
         dependencies.listSource ?? createListSource(this.#options, dependencies, this.#clock, random),
       sink: {

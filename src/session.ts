@@ -1,6 +1,7 @@
 import type { ExecutionTable } from './cache/execution-table.js';
 import type { Clock } from './clock.js';
 import type { ResolvedAgentOptions } from './config/resolve.js';
+import { DEFAULT_RECONNECT } from './config/schema.js';
 import {
   ClosedError,
   type JobsAgentError,
@@ -112,7 +113,7 @@ export class Session {
       connect: () => this.#transport.connect(),
       clock,
       random: deps.random,
-      policy: { ...options.mqtt.reconnect, factor: 2 },
+      policy: { ...(options.mqtt?.reconnect ?? DEFAULT_RECONNECT), factor: 2 },
       onConnected: async (result) => {
         await this.#onConnected(result);
         this.#firstConnection?.resolve();

@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import type { ResolvedAgentOptions } from './config/resolve.js';
 import type { CredentialsConfig } from './config/schema.js';
+import { ConfigError } from './errors.js';
 import type { CredentialsProvider } from './http/credentials.js';
 import {
   environmentCredentials,
@@ -10,24 +11,17 @@ import {
 } from './http/credential-providers.js';
 import { JobsHttpClient } from './http/jobs-http-client.js';
 import type { ExecutionListSource } from './reconcile/source.js';
-import { MqttTransport } from './transport/mqtt-transport.js';
+import type { Logger } from './logger.js';
+import { selectTransportFactory } from './transport/select.js';
 import type { TransportFactory } from './transport/transport.js';
 
-/** The default transport: MQTT.js over mutual TLS with the options' certificates. */
-export function createTransportFactory(options: ResolvedAgentOptions): TransportFactory {
-  return (handlers) =>
-    new MqttTransport({
-      url: options.mqtt.url,
-      clientId: options.clientId,
-      cert: options.tls.cert,
-      key: options.tls.key,
-      ...(options.tls.ca ? { ca: options.tls.ca } : {}),
-      ...(options.tls.passphrase !== undefined ? { passphrase: options.tls.passphrase } : {}),
-      protocolVersion: options.mqtt.protocolVersion,
-      keepaliveSeconds: options.mqtt.keepaliveSeconds,
-      connectTimeoutMs: options.mqtt.connectTimeoutMs,
-      handlers,
-    });
+/** The transport the options' `transport` names (MQTT.js, the AWS CRT, or Greengrass IPC). */
+export function createTransportFactory(
+  options: ResolvedAgentOptions,
+  clock: Clock,
+  logger: Logger,
+): TransportFactory {
+  return selectTransportFactory(options, process.env, { clock, logger });
 }
 
 /** Credentials as the config names them. */
@@ -43,7 +37,10 @@ export function createCredentialsProvider(
       return environmentCredentials();
     case 'greengrass':
       return greengrassCredentials({ clock });
-    case 'iot-credentials-provider':
+    case 'iot-credentials-provider': {
+      // resolveAgentOptions refuses this source without certificates; this narrows the type.
+      if (!options.tls)
+        throw ConfigError.forField('reconcile.credentials.source', 'needs the device certificate');
       return iotCredentialsProvider({
         endpoint: config.endpoint,
         roleAlias: config.roleAlias,
@@ -54,6 +51,7 @@ export function createCredentialsProvider(
         ...(options.tls.passphrase !== undefined ? { passphrase: options.tls.passphrase } : {}),
         clock,
       });
+    }
   }
 }
 

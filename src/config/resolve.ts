@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import { resolveTransportKind } from '../transport/kind.js';
 import { agentOptionsSchema, type ParsedAgentOptions } from './schema.js';
 
 /** Certificate material read into memory once, at construction. */
@@ -14,7 +15,8 @@ export interface TlsMaterial {
 
 /** Options after validation, defaults, and with the certificate files read. */
 export interface ResolvedAgentOptions extends ParsedAgentOptions {
-  readonly tls: TlsMaterial;
+  /** The device certificate; absent only for Greengrass IPC, where the nucleus owns the connection. */
+  readonly tls?: TlsMaterial;
   readonly clientId: string;
 }
 
@@ -22,6 +24,8 @@ export interface ResolveContext {
   /** Relative file paths are taken from here (the config file's folder for the CLI). */
   readonly baseDir?: string;
   readonly readFile?: (path: string) => Buffer;
+  /** Decides `transport: "auto"` (Greengrass IPC inside a component). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** zod issues → ConfigError, each naming its field as a dotted path (`mqtt.certFile`). */
@@ -67,18 +71,20 @@ export function resolveAgentOptions(input: unknown, context: ResolveContext = {}
     return data;
   };
 
-  const ca = load(options.mqtt.ca, options.mqtt.caFile, 'caFile');
-  const cert = load(options.mqtt.cert, options.mqtt.certFile, 'certFile');
-  const key = load(options.mqtt.key, options.mqtt.keyFile, 'keyFile');
-  // The schema guarantees one of each; this narrows the types without a non-null assertion.
-  if (!cert || !key) throw ConfigError.forField('mqtt.certFile', 'is required');
-
-  const tls: TlsMaterial = {
-    cert,
-    key,
-    ...(ca ? { ca } : {}),
-    ...(options.mqtt.keyPassphrase !== undefined ? { passphrase: options.mqtt.keyPassphrase } : {}),
-  };
+  const mqtt = options.mqtt;
+  const kind = resolveTransportKind(options.transport, context.env ?? process.env);
+  if (!mqtt) {
+    if (kind !== 'greengrass-ipc') {
+      throw ConfigError.forField('mqtt', `is required for the ${kind} transport (url and certificates)`);
+    }
+    if (options.reconcile?.credentials.source === 'iot-credentials-provider') {
+      throw ConfigError.forField(
+        'reconcile.credentials.source',
+        'iot-credentials-provider needs the device certificate (mqtt.certFile and mqtt.keyFile)',
+      );
+    }
+  }
+  const tls = mqtt ? readTlsMaterial(mqtt, load) : undefined;
   const stateFile =
     options.stateFile === undefined || isAbsolute(options.stateFile)
       ? options.stateFile
@@ -86,7 +92,30 @@ export function resolveAgentOptions(input: unknown, context: ResolveContext = {}
   return {
     ...options,
     ...(stateFile !== undefined ? { stateFile } : {}),
-    tls,
-    clientId: options.mqtt.clientId ?? options.thingName,
+    ...(tls ? { tls } : {}),
+    clientId: mqtt?.clientId ?? options.thingName,
+  };
+}
+
+type MqttOptions = NonNullable<ParsedAgentOptions['mqtt']>;
+
+/** Reads cert, key and CA (content or files); the schema guarantees cert and key are given. */
+function readTlsMaterial(
+  mqtt: MqttOptions,
+  load: (
+    content: string | Uint8Array | undefined,
+    file: string | undefined,
+    field: string,
+  ) => Buffer | undefined,
+): TlsMaterial {
+  const ca = load(mqtt.ca, mqtt.caFile, 'caFile');
+  const cert = load(mqtt.cert, mqtt.certFile, 'certFile');
+  const key = load(mqtt.key, mqtt.keyFile, 'keyFile');
+  if (!cert || !key) throw ConfigError.forField('mqtt.certFile', 'is required');
+  return {
+    cert,
+    key,
+    ...(ca ? { ca } : {}),
+    ...(mqtt.keyPassphrase !== undefined ? { passphrase: mqtt.keyPassphrase } : {}),
   };
 }

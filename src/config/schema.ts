@@ -137,11 +137,15 @@ const reconcileSchema = z.strictObject({
 export const TRANSPORT_KINDS = ['auto', 'mqtt', 'crt', 'greengrass-ipc'] as const;
 export type TransportKind = (typeof TRANSPORT_KINDS)[number];
 
+/** Reconnect backoff when the options have no `mqtt` section (Greengrass IPC). */
+export const DEFAULT_RECONNECT = Object.freeze({ initialDelayMs: 1_000, maxDelayMs: 60_000 });
+
 export const agentOptionsSchema = z.strictObject({
   thingName: named(thingNameProblem),
   transport: z.enum(TRANSPORT_KINDS).default('auto'),
   namespaceId: named(namespaceIdProblem).optional(),
-  mqtt: mqttSchema,
+  /** Required for the `mqtt` and `crt` transports; Greengrass IPC uses the nucleus's connection. */
+  mqtt: mqttSchema.optional(),
   reconcile: reconcileSchema.optional(),
   stateFile: z.string().min(1).optional(),
   /** Time to wait for the answer to an MQTT jobs request. */

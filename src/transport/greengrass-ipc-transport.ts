@@ -2,8 +2,11 @@ import type { Clock } from '../clock.js';
 import { ConfigError, ConnectError, TransportError, describeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { CRT_SDK_PACKAGE } from './crt-transport.js';
+import { GREENGRASS_IPC_ENV, isGreengrassComponent } from './kind.js';
 import { LinkTransport, type Link, type LinkEvents } from './link-transport.js';
 import type { ConnectResult, TransportHandlers } from './transport.js';
+
+export { GREENGRASS_IPC_ENV, isGreengrassComponent } from './kind.js';
 import type * as AwsIotSdk from 'aws-iot-device-sdk-v2';
 
 /**
@@ -47,13 +50,6 @@ export interface GreengrassIpcClient {
 }
 
 /** The variables the nucleus sets for a component; both present means we run inside Greengrass. */
-export const GREENGRASS_IPC_ENV = ['SVCUID', 'AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT'] as const;
-
-/** True when `env` carries what the nucleus gives a component for IPC. */
-export function isGreengrassComponent(env: NodeJS.ProcessEnv = process.env): boolean {
-  return GREENGRASS_IPC_ENV.every((name) => (env[name] ?? '') !== '');
-}
-
 export interface GreengrassIpcTransportOptions {
   readonly handlers: TransportHandlers;
   /** A fresh client per connection; defaults to the SDK's `greengrasscoreipc.createClient()`. */

@@ -4,16 +4,12 @@ import type { TransportKind } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CrtTransport, type CrtSdk } from './crt-transport.js';
-import {
-  GreengrassIpcTransport,
-  isGreengrassComponent,
-  type GreengrassIpcClient,
-} from './greengrass-ipc-transport.js';
+import { GreengrassIpcTransport, type GreengrassIpcClient } from './greengrass-ipc-transport.js';
+import { resolveTransportKind } from './kind.js';
 import { MqttTransport } from './mqtt-transport.js';
 import type { TransportFactory } from './transport.js';
 
-/** A transport kind after `auto` was decided. */
-export type ConcreteTransportKind = Exclude<TransportKind, 'auto'>;
+export { resolveTransportKind, type ConcreteTransportKind } from './kind.js';
 
 /** What transport selection reads from the resolved options (ResolvedAgentOptions fits). */
 export interface TransportSelectionOptions {
@@ -40,18 +36,6 @@ export interface TransportSelectionDependencies {
   readonly loadCrtSdk?: (() => Promise<CrtSdk>) | undefined;
   /** Builds the IPC client for `greengrass-ipc` (the SDK's createClient() by default). */
   readonly createIpcClient?: (() => GreengrassIpcClient | Promise<GreengrassIpcClient>) | undefined;
-}
-
-/**
- * Decides `auto`: Greengrass IPC when the nucleus started us as a component (it sets SVCUID and
- * AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT), MQTT.js otherwise.
- */
-export function resolveTransportKind(
-  kind: TransportKind,
-  env: NodeJS.ProcessEnv = process.env,
-): ConcreteTransportKind {
-  if (kind !== 'auto') return kind;
-  return isGreengrassComponent(env) ? 'greengrass-ipc' : 'mqtt';
 }
 
 /**

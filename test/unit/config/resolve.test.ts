@@ -44,14 +44,14 @@ describe('resolveAgentOptions', () => {
   it('applies defaults and reads the certificate files', () => {
     const options = resolveAgentOptions(valid, { readFile });
     expect(options.clientId).toBe('rpi-kitchen-01');
-    expect(options.mqtt.protocolVersion).toBe(4);
+    expect(options.mqtt?.protocolVersion).toBe(4);
     expect(options.reconcile?.intervalSeconds).toBe(300);
     expect(options.reconcile?.credentials).toEqual({
       source: 'static',
       accessKeyId: 'AKIDEXAMPLE',
       secretAccessKey: 'secret',
     });
-    expect(options.tls.cert.toString()).toBe(PEM);
+    expect(options.tls?.cert.toString()).toBe(PEM);
     expect(options.maxPayloadBytes).toBe(128 * 1024);
   });
 
@@ -125,5 +125,41 @@ describe('resolveAgentOptions', () => {
       },
     });
     expect(problems.join('\n')).not.toContain('TOPSECRET');
+  });
+});
+
+describe('resolveAgentOptions and the transport', () => {
+  const withoutMqtt: Omit<typeof valid, 'mqtt'> = { thingName: valid.thingName, reconcile: valid.reconcile };
+  const greengrassEnv = { SVCUID: 'svc', AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT: '/ipc.sock' };
+
+  it('needs no mqtt section for Greengrass IPC', () => {
+    const options = resolveAgentOptions({ ...withoutMqtt, transport: 'greengrass-ipc' }, { readFile });
+    expect(options.tls).toBeUndefined();
+    expect(options.clientId).toBe('rpi-kitchen-01');
+  });
+
+  it('decides auto from the Greengrass environment', () => {
+    expect(() => resolveAgentOptions(withoutMqtt, { readFile, env: greengrassEnv })).not.toThrow();
+    expect(() => resolveAgentOptions(withoutMqtt, { readFile, env: {} })).toThrow(
+      /mqtt: is required for the mqtt transport/,
+    );
+  });
+
+  it('refuses the IoT credentials provider without a device certificate', () => {
+    const config = {
+      ...withoutMqtt,
+      transport: 'greengrass-ipc',
+      reconcile: {
+        ...valid.reconcile,
+        credentials: {
+          source: 'iot-credentials-provider',
+          endpoint: 'https://x.credentials.iot.us-east-1.amazonaws.com',
+          roleAlias: 'r',
+        },
+      },
+    };
+    expect(() => resolveAgentOptions(config, { readFile })).toThrow(
+      /reconcile\.credentials\.source: iot-credentials-provider needs/,
+    );
   });
 });
