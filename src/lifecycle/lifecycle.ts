@@ -4,8 +4,6 @@ import {
   CacheError,
   ClosedError,
   ConfigError,
-  RejectedError,
-  AbortedError,
   describeError,
   isJobsAgentError,
   type JobsAgentError,
@@ -20,19 +18,19 @@ import {
 } from '../protocol/types.js';
 import type { JobsClient } from '../requests/jobs-client.js';
 import type { RetryPolicy } from '../requests/retry.js';
-import { rejectedState, stateAsExecution, type StatusUpdateResult } from '../requests/status-updater.js';
+import { stateAsExecution } from '../requests/status-updater.js';
 import type { ExecutionChange } from '../tracking/changes.js';
 import type { RegisteredHandler } from './claim.js';
 import { runKey, RunJournal } from './journal.js';
-import { applyPrediction, correct } from './optimistic.js';
 import { resolveHandleOptions, resolveLifecycleOptions, type ResolvedLifecycleOptions } from './options.js';
 import { checkStatusUpdate } from './outcome.js';
-import { Outbox, type OutboxEntry } from './outbox.js';
-import { OutboxDelivery } from './outbox-delivery.js';
-import { JobScheduler, type LifecycleEventPayload } from './scheduler.js';
+import type { OutboxEntry } from './outbox.js';
+import type { LifecycleEventPayload } from './reporting.js';
+import { JobScheduler } from './scheduler.js';
 import type { LifecycleStore } from './state-store.js';
 import { StateWriter } from './state-writer.js';
 import type { HandleOptions, JobHandler, LifecycleOptions } from './types.js';
+import { UpdateQueue } from './update-queue.js';
 
 /** What the lifecycle tells the agent; the agent turns each call into public events. */
 export interface LifecycleSink {
@@ -75,14 +73,11 @@ export class Lifecycle {
   readonly #deps: LifecycleDependencies;
   readonly #options: ResolvedLifecycleOptions;
   readonly #journal = new RunJournal();
-  readonly #outbox = new Outbox();
   readonly #handlers = new Map<string, RegisteredHandler>();
   /** Executions the application drives itself (startNext, update to IN_PROGRESS). */
   readonly #manual = new Set<string>();
-  /** Entries queued by `update()`: their caller hears about a refusal, the error event does not. */
-  readonly #awaited = new Set<number>();
   readonly #writer: StateWriter;
-  readonly #delivery: OutboxDelivery;
+  readonly #updates: UpdateQueue;
   readonly #scheduler: JobScheduler;
   #stopped = false;
 
@@ -94,22 +89,24 @@ export class Lifecycle {
       deps.store.save({
         thingName: deps.thingName,
         runs: this.#journal.records(),
-        outbox: this.#outbox.entries(),
+        outbox: this.#updates.entries(),
         savedAt: clock.now(),
       }),
     );
-    this.#delivery = new OutboxDelivery({
-      outbox: this.#outbox,
+    this.#updates = new UpdateQueue({
+      table,
       client: deps.client,
       clock,
       random: deps.random,
       retry: deps.retry,
-      isReady: deps.isReady,
       logger,
+      isReady: deps.isReady,
       persist: () => void this.#persist().catch(() => undefined),
-      onDelivered: () => undefined,
-      onRefused: (entry, error) => {
-        this.#refused(entry, error);
+      changes: (changes) => {
+        deps.sink.changes(changes);
+      },
+      error: (error) => {
+        deps.sink.error(error);
       },
     });
     this.#scheduler = new JobScheduler({
@@ -133,22 +130,13 @@ export class Lifecycle {
         this.#manual.has(runKey(jobId, executionNumber)) || this.#manual.has(runKey(jobId, undefined)),
       persist: () => this.#persist(),
       enqueueTerminal: (execution, status, statusDetails) => {
-        void this.#enqueue(execution.jobId, execution.executionNumber, status, statusDetails).catch(
-          () => undefined,
-        );
+        const { jobId, executionNumber } = execution;
+        void this.#updates.enqueue({ jobId, executionNumber, status, statusDetails }).catch(() => undefined);
       },
-      enqueueProgress: (execution, report) =>
-        this.#enqueue(
-          execution.jobId,
-          execution.executionNumber,
-          'IN_PROGRESS',
-          report.statusDetails,
-          report.stepTimeoutInMinutes,
-        ),
+      enqueueProgress: ({ jobId, executionNumber }, report) =>
+        this.#updates.enqueue({ jobId, executionNumber, status: 'IN_PROGRESS', ...report }),
       dropUndelivered: (jobId, executionNumber) => {
-        const dropped = this.#outbox.removeExecution(jobId, executionNumber, this.#delivery.inFlight);
-        this.#delivery.dropped(dropped, new AbortedError(`the update of job ${jobId}`));
-        if (dropped.length > 0) void this.#persist().catch(() => undefined);
+        this.#updates.dropExecution(jobId, executionNumber);
       },
       emit: (event, payload) => {
         deps.sink.event(event, payload);
@@ -161,12 +149,12 @@ export class Lifecycle {
 
   /** Undelivered status updates, oldest first. */
   pendingUpdates(): readonly OutboxEntry[] {
-    return this.#outbox.entries();
+    return this.#updates.entries();
   }
 
   /** Loads the journal and the outbox; queued updates are shown in the table again at once. */
   async load(): Promise<void> {
-    const { store, thingName, sink, table, clock } = this.#deps;
+    const { store, thingName, sink } = this.#deps;
     let snapshot;
     try {
       snapshot = await store.load();
@@ -186,12 +174,7 @@ export class Lifecycle {
       return;
     }
     this.#journal.replace(snapshot.runs);
-    this.#outbox.replace(snapshot.outbox);
-    const changes = this.#outbox
-      .entries()
-      .map((entry) => applyPrediction(table, entry, clock.now()))
-      .filter((change): change is ExecutionChange => change !== undefined);
-    if (changes.length > 0) sink.changes(changes);
+    this.#updates.restore(snapshot.outbox);
   }
 
   /** Registers the handler of an operation; returns a function that unregisters it. */
@@ -222,12 +205,9 @@ export class Lifecycle {
     if (this.#stopped) throw new ClosedError();
     const executionNumber = options.executionNumber ?? this.#deps.table.get(jobId)?.executionNumber;
     if (status === 'IN_PROGRESS' && !this.#scheduler.runOf(jobId)) this.markManual(jobId, executionNumber);
-    const result = await this.#enqueue(
-      jobId,
-      executionNumber,
-      status,
-      options.statusDetails,
-      options.stepTimeoutInMinutes,
+    const { statusDetails, stepTimeoutInMinutes } = options;
+    const result = await this.#updates.enqueue(
+      { jobId, executionNumber, status, statusDetails, stepTimeoutInMinutes },
       true,
     );
     const known = this.#deps.table.get(jobId);
@@ -269,7 +249,7 @@ export class Lifecycle {
 
   /** Connected and subscribed: deliver what queued up, look for work. */
   onConnected(): void {
-    this.#delivery.kick();
+    this.#updates.kick();
     this.#scheduler.schedule();
   }
 
@@ -282,69 +262,9 @@ export class Lifecycle {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.#scheduler.stop();
-    if (this.#deps.isReady()) await this.#delivery.drain(this.#options.stopDrainMs);
-    await this.#delivery.stop();
+    if (this.#deps.isReady()) await this.#updates.drain(this.#options.stopDrainMs);
+    await this.#updates.stop();
     await this.#persist().catch(() => undefined);
-  }
-
-  #enqueue(
-    jobId: string,
-    executionNumber: number | undefined,
-    status: DeviceSettableStatus,
-    statusDetails?: StatusDetails,
-    stepTimeoutInMinutes?: number,
-    awaited = false,
-  ): Promise<StatusUpdateResult> {
-    const { table, clock, sink } = this.#deps;
-    const current = table.get(jobId);
-    const sameExecution =
-      executionNumber === undefined ||
-      current?.executionNumber === undefined ||
-      current.executionNumber === executionNumber;
-    const entry = this.#outbox.add({
-      jobId,
-      ...(executionNumber !== undefined ? { executionNumber } : {}),
-      status,
-      ...(statusDetails !== undefined ? { statusDetails } : {}),
-      ...(stepTimeoutInMinutes !== undefined ? { stepTimeoutInMinutes } : {}),
-      ...(sameExecution && current?.versionNumber !== undefined
-        ? { expectedVersion: current.versionNumber }
-        : {}),
-      enqueuedAt: clock.now(),
-    });
-    if (awaited) this.#awaited.add(entry.id);
-    const done = this.#delivery.waitFor(entry.id).finally(() => this.#awaited.delete(entry.id));
-    const change = applyPrediction(table, entry, clock.now());
-    if (change) sink.changes([change]);
-    void this.#persist().catch(() => undefined);
-    this.#delivery.kick();
-    return done;
-  }
-
-  /** The service refused an update for good: drop the execution's later updates, undo predictions. */
-  #refused(entry: OutboxEntry, error: JobsAgentError): void {
-    const { table, clock, sink, client } = this.#deps;
-    const dropped = this.#outbox.removeExecution(entry.jobId, entry.executionNumber);
-    this.#delivery.dropped(dropped, error);
-    if (!this.#awaited.has(entry.id)) sink.error(error);
-    const state = error instanceof RejectedError ? rejectedState(error) : undefined;
-    if (state) {
-      const change = correct(table, stateAsExecution(entry.jobId, entry.executionNumber, state), clock.now());
-      if (change) sink.changes([change]);
-      return;
-    }
-    if (error instanceof RejectedError && error.rejectedCode === 'ResourceNotFound') {
-      const removed = table.remove(entry.jobId);
-      if (removed) sink.changes([{ kind: 'removed', execution: removed }]);
-      return;
-    }
-    void client
-      .describe(entry.jobId)
-      .then((execution) => {
-        const change = execution ? correct(table, execution, clock.now()) : undefined;
-        if (change) sink.changes([change]);
-      })
-      .catch(() => undefined);
   }
 
   #persist(): Promise<void> {

@@ -2,7 +2,10 @@ import type { ExecutionTable } from '../cache/execution-table.js';
 import { isDeepEqual } from '../cache/merge.js';
 import type { JobExecution } from '../protocol/types.js';
 import { toChange, type ExecutionChange } from '../tracking/changes.js';
-import type { NewOutboxEntry } from './outbox.js';
+import type { Clock } from '../clock.js';
+import { RejectedError, type JobsAgentError } from '../errors.js';
+import { rejectedState, stateAsExecution } from '../requests/status-updater.js';
+import type { NewOutboxEntry, OutboxEntry } from './outbox.js';
 
 /**
  * Optimistic local state for queued status updates.
@@ -66,6 +69,30 @@ export function correct(
   table.remove(truth.jobId);
   const outcome = table.apply(corrected, nowMs);
   return { kind: 'updated', execution: outcome.value, previous: current, changedFields, source: 'update' };
+}
+
+/**
+ * Undoes the predictions of an update the service refused for good, with the service's word:
+ * the `executionState` the rejection carried, else a fresh describe. ResourceNotFound means the
+ * execution is gone. Returns the changes to publish.
+ */
+export async function undoRefused(
+  table: ExecutionTable,
+  entry: OutboxEntry,
+  error: JobsAgentError,
+  describe: (jobId: string) => Promise<JobExecution | null>,
+  clock: Clock,
+): Promise<ExecutionChange[]> {
+  const state = error instanceof RejectedError ? rejectedState(error) : undefined;
+  let truth: JobExecution | null | undefined =
+    state && stateAsExecution(entry.jobId, entry.executionNumber, state);
+  if (!truth && error instanceof RejectedError && error.rejectedCode === 'ResourceNotFound') {
+    const removed = table.remove(entry.jobId);
+    return removed ? [{ kind: 'removed', execution: removed }] : [];
+  }
+  truth ??= await describe(entry.jobId);
+  const change = truth ? correct(table, truth, clock.now()) : undefined;
+  return change ? [change] : [];
 }
 
 function changedFieldsOf(a: JobExecution, b: JobExecution): (keyof JobExecution)[] {

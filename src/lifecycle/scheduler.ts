@@ -1,32 +1,23 @@
-import type { ExecutionTable } from '../cache/execution-table.js';
-import type { Cancel, Clock } from '../clock.js';
+import type { Cancel } from '../clock.js';
 import {
   AbortedError,
   ClosedError,
+  TransportError,
   describeError,
   isJobsAgentError,
   type JobsAgentError,
 } from '../errors.js';
-import type { JobsAgentEvents, JobLifecycleEventName } from '../events.js';
 import type { Logger } from '../logger.js';
-import type { JobExecution, StatusDetails } from '../protocol/types.js';
-import { isTerminalStatus } from '../protocol/types.js';
-import { TransportError } from '../errors.js';
+import type { JobExecution } from '../protocol/types.js';
+import { candidates, skipKey, worthPreparing } from './candidates.js';
 import { prepareRun, type ClaimContext, type Preparation, type RegisteredHandler } from './claim.js';
-import type { RunJournal } from './journal.js';
-import { failureDetails } from './outcome.js';
 import type { ProgressReport } from './progress.js';
+import { reportGone, reportRefusal, reportRunEnd, type ReportingHost } from './reporting.js';
 import { JobRun, type RunEnd } from './runner.js';
 import type { Checkpoint } from './types.js';
-import { documentObject, operationOf } from './validate.js';
-
-export type LifecycleEventPayload<E extends JobLifecycleEventName> = Omit<JobsAgentEvents[E][0], 'at'>;
 
 /** What the scheduler needs from the lifecycle that owns it. */
-export interface SchedulerHost {
-  readonly table: ExecutionTable;
-  readonly journal: RunJournal;
-  readonly clock: Clock;
+export interface SchedulerHost extends ReportingHost {
   readonly logger: Logger;
   readonly concurrency: number;
   readonly progressIntervalMs: number;
@@ -37,18 +28,10 @@ export interface SchedulerHost {
   isReady(): boolean;
   /** Executions the application drives itself (startNext, update): never the scheduler's. */
   isManual(jobId: string, executionNumber: number | undefined): boolean;
-  persist(): Promise<void>;
-  /** Queues a terminal status (already journaled as finished) for delivery. */
-  enqueueTerminal(
-    execution: JobExecution,
-    status: 'SUCCEEDED' | 'FAILED' | 'REJECTED',
-    details?: StatusDetails,
-  ): void;
   /** Queues an IN_PROGRESS progress update; settles when delivered or dropped. */
   enqueueProgress(execution: JobExecution, report: ProgressReport): Promise<unknown>;
   /** Drops the undelivered updates of an execution that the service ended. */
   dropUndelivered(jobId: string, executionNumber: number | undefined): void;
-  emit<E extends JobLifecycleEventName>(event: E, payload: LifecycleEventPayload<E>): void;
   error(error: JobsAgentError): void;
 }
 
@@ -130,45 +113,36 @@ export class JobScheduler {
     }
   }
 
-  /**
-   * Whether an execution needs a describe now. Unfinished runs always do; otherwise only jobs
-   * a handler could take (or reject) now, so an agent without handlers sends nothing.
-   */
-  #worthPreparing(execution: JobExecution): boolean {
+  #candidates(): JobExecution[] {
     const host = this.#host;
-    const { jobId, executionNumber } = execution;
-    if (host.journal.unfinished(jobId).length > 0) return true;
-    const rejects = host.claim.unhandledJobs === 'reject';
-    const document = documentObject(execution.jobDocument);
-    if (document === undefined) return host.hasHandlers() || rejects;
-    const registered = host.handlerFor(operationOf(document));
-    if (registered) return this.#runningOf(registered.operation) < registered.concurrency;
-    if (rejects && execution.status === 'QUEUED') return true;
-    this.#skipped.add(`${jobId}#${String(executionNumber)}`);
-    return false;
+    return candidates({
+      table: host.table,
+      journal: host.journal,
+      active: this.#active,
+      skipped: this.#skipped,
+      notBefore: this.#notBefore,
+      nowMs: host.clock.now(),
+      isManual: (jobId, executionNumber) => host.isManual(jobId, executionNumber),
+    });
   }
 
-  /** Pending executions worth preparing, in queue order; interrupted runs first. */
-  #candidates(): JobExecution[] {
-    const { table, journal, clock } = this.#host;
-    const now = clock.now();
-    const interrupted = journal
-      .unfinished()
-      .map((record) => table.get(record.jobId) ?? { jobId: record.jobId, status: 'IN_PROGRESS' });
-    const pending = table.list().filter((execution) => {
-      if (execution.status !== 'QUEUED' && execution.status !== 'IN_PROGRESS') return false;
-      if (table.isUnconfirmed(execution.jobId)) return false;
-      const key = `${execution.jobId}#${String(execution.executionNumber)}`;
-      if (this.#skipped.has(key)) return false;
-      if (this.#host.isManual(execution.jobId, execution.executionNumber)) return false;
-      return journal.get(execution.jobId, execution.executionNumber)?.phase !== 'finished';
+  #worthPreparing(execution: JobExecution): boolean {
+    const host = this.#host;
+    const verdict = worthPreparing(execution, {
+      journal: host.journal,
+      hasHandlers: host.hasHandlers(),
+      rejectsUnhandled: host.claim.unhandledJobs === 'reject',
+      canStart: (operation) => this.#canStart(operation),
     });
-    const seen = new Set<string>();
-    return [...interrupted, ...pending].filter((execution) => {
-      if (seen.has(execution.jobId) || this.#active.has(execution.jobId)) return false;
-      seen.add(execution.jobId);
-      return (this.#notBefore.get(execution.jobId) ?? 0) <= now;
-    });
+    if (verdict === 'never') this.#skipped.add(skipKey(execution.jobId, execution.executionNumber));
+    return verdict === 'yes';
+  }
+
+  /** Whether `operation` has a handler with a free slot; undefined without a handler. */
+  #canStart(operation: string | undefined): boolean | undefined {
+    const registered = this.#host.handlerFor(operation);
+    if (!registered) return undefined;
+    return this.#runningOf(registered.operation) < registered.concurrency;
   }
 
   #busySlots(): number {
@@ -189,10 +163,7 @@ export class JobScheduler {
         ...host.claim,
         journal: host.journal,
         handlerFor: (operation) => host.handlerFor(operation),
-        canStart: (operation) => {
-          const registered = host.handlerFor(operation);
-          return registered !== undefined && this.#runningOf(operation) < registered.concurrency;
-        },
+        canStart: (operation) => this.#canStart(operation) === true,
         persist: () => host.persist(),
       });
     } catch (error) {
@@ -212,51 +183,18 @@ export class JobScheduler {
 
   #act(jobId: string, preparation: Preparation): void {
     const host = this.#host;
-    const now = host.clock.now();
     switch (preparation.kind) {
       case 'skip':
         if (preparation.remember) {
-          const execution = host.table.get(jobId);
-          this.#skipped.add(`${jobId}#${String(execution?.executionNumber)}`);
+          this.#skipped.add(skipKey(jobId, host.table.get(jobId)?.executionNumber));
         }
         return;
-      case 'gone': {
-        const { record, deleted } = preparation;
-        const current = host.table.get(jobId);
-        const timedOut = current?.status === 'TIMED_OUT';
-        host.journal.finish(
-          jobId,
-          record.executionNumber,
-          timedOut ? 'timed-out' : 'canceled',
-          now,
-          record.operation,
-        );
-        void host.persist().catch(() => undefined);
-        if (record.phase !== 'running') return; // the handler never ran: nothing to report
-        const base = { jobId, executionNumber: record.executionNumber, operation: record.operation };
-        if (timedOut) host.emit('jobTimedOut', { ...base, detectedBy: 'service' });
-        else {
-          const status = current && isTerminalStatus(current.status) ? current.status : undefined;
-          host.emit('jobCanceled', { ...base, status, deleted });
-        }
+      case 'gone':
+        reportGone(host, jobId, preparation);
         return;
-      }
-      case 'refuse': {
-        const { execution, status, reason, operation, interrupted } = preparation;
-        host.journal.finish(
-          jobId,
-          execution.executionNumber,
-          status === 'REJECTED' ? 'rejected' : 'failed',
-          now,
-          operation,
-        );
-        const details = failureDetails(reason);
-        host.enqueueTerminal(execution, status, details);
-        const base = { jobId, executionNumber: execution.executionNumber, operation };
-        if (status === 'REJECTED') host.emit('jobRejected', { ...base, reason });
-        else host.emit('jobFailed', { ...base, statusDetails: details, reason, interrupted });
+      case 'refuse':
+        reportRefusal(host, jobId, preparation);
         return;
-      }
       case 'run':
         if (this.#stopped) return;
         this.#start(preparation);
@@ -311,6 +249,13 @@ export class JobScheduler {
         },
         (error: unknown) => {
           // No durable record of the start: the handler must not run (exactly-once would be lost).
+          // It never ran, so the record goes back to `claimed` for the retry.
+          host.journal.enter('claimed', {
+            jobId: run.jobId,
+            executionNumber: run.executionNumber,
+            operation: run.operation,
+            startedAt: run.startedAtMs,
+          });
           this.#active.delete(run.jobId);
           this.#retryLater(run.jobId);
           host.error(isJobsAgentError(error) ? error : new TransportError(describeError(error)));
@@ -341,31 +286,7 @@ export class JobScheduler {
     const host = this.#host;
     if (this.#active.get(run.jobId) === run) this.#active.delete(run.jobId);
     this.#released.delete(run);
-    const now = host.clock.now();
-    if (end.kind === 'aborted') {
-      if (end.cause === 'stopping') return; // stays `running`: resumed (or reported) on the next start
-      host.journal.finish(run.jobId, run.executionNumber, end.cause, now, run.operation);
-      void host.persist().catch(() => undefined);
-      return;
-    }
-    const outcome =
-      end.status === 'SUCCEEDED' ? 'succeeded' : end.status === 'FAILED' ? 'failed' : 'rejected';
-    host.journal.finish(run.jobId, run.executionNumber, outcome, now, run.operation);
-    host.enqueueTerminal(run.execution, end.status, end.statusDetails);
-    const base = { ...this.#base(run), durationMs: now - run.startedAtMs };
-    if (end.status === 'SUCCEEDED') host.emit('jobSucceeded', { ...base, statusDetails: end.statusDetails });
-    else if (end.status === 'REJECTED')
-      host.emit('jobRejected', {
-        ...base,
-        reason: end.statusDetails?.['reason'] ?? 'rejected by the handler',
-      });
-    else
-      host.emit('jobFailed', {
-        ...base,
-        statusDetails: end.statusDetails ?? {},
-        reason: end.reason,
-        interrupted: false,
-      });
+    reportRunEnd(host, run, end);
   }
 
   async #saveCheckpoint(run: JobRun, checkpoint: Checkpoint): Promise<void> {
