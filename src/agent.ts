@@ -200,11 +200,18 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
     this.#state = 'running';
   }
 
-  /** Unsubscribes, flushes the state file and disconnects. Pending calls reject with ClosedError. Idempotent. */
+  /**
+   * Aborts running handlers (signal reason: ClosedError), waits up to `stopDrainMs` for queued
+   * status updates, unsubscribes, flushes the state files and disconnects. Pending calls reject
+   * with ClosedError. Idempotent.
+   */
   async stop(): Promise<void> {
     if (this.#state === 'stopped' || this.#state === 'stopping') return;
     this.#state = 'stopping';
     try {
+      // Handlers first: aborted ones stay recorded as running (resumed next start), and queued
+      // status updates get a chance to go out while the connection is still up.
+      await this.#lifecycle.stop();
       await this.#session.stop();
       await this.#writer?.flush();
     } finally {

@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ClosedError } from '../../../src/errors.js';
 import type { Simulator } from '../../../src/simulator/simulator.js';
 import { waitUntil } from '../../helpers/events.js';
 import type { Checkpoint } from '../../../src/lifecycle/types.js';
@@ -143,5 +144,58 @@ describe('an agent killed mid-job and restarted on the same state file', () => {
     await second.start();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(calls).toBe(1);
+  });
+
+  it('aborts a running handler on stop and resumes it in the next agent', async () => {
+    const options = simulatorAgentOptions(sim, { stateFile });
+    const first = agents.create(options);
+    let firstReason: unknown;
+    first.handle(
+      'flash',
+      async ({ signal, saveCheckpoint }) => {
+        await saveCheckpoint({ blocksWritten: 1 });
+        await new Promise<void>((resolve) =>
+          signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
+        firstReason = signal.reason;
+        throw signal.reason;
+      },
+      { resumable: true },
+    );
+    await first.start();
+    sim.createJob({ jobId: 'graceful', document: { operation: 'flash' }, targets: [THING] });
+    await waitForEvent(first, 'jobStarted');
+    await waitUntil(
+      () => readFileSync(lifecyclePath(), 'utf8').includes('blocksWritten'),
+      5_000,
+      'the checkpoint',
+    );
+    await first.stop();
+    expect(firstReason).toBeInstanceOf(ClosedError);
+    expect(simExecution('graceful')?.status).toBe('IN_PROGRESS');
+
+    const second = agents.create(options);
+    const seen: unknown[] = [];
+    second.handle(
+      'flash',
+      ({ resuming, checkpoint }) => {
+        seen.push({ resuming, checkpoint });
+      },
+      { resumable: true },
+    );
+    await second.start();
+    await waitUntil(() => simExecution('graceful')?.status === 'SUCCEEDED', 5_000, 'SUCCEEDED');
+    expect(seen).toEqual([{ resuming: true, checkpoint: { blocksWritten: 1 } }]);
+  });
+
+  it('delivers a status queued just before stop() before disconnecting', async () => {
+    const agent = agents.create(simulatorAgentOptions(sim, { stateFile }));
+    agent.handle('flash', () => ({ statusDetails: { quick: 'yes' } }));
+    await agent.start();
+    const succeeded = waitForEvent(agent, 'jobSucceeded');
+    sim.createJob({ jobId: 'quick', document: { operation: 'flash' }, targets: [THING] });
+    await succeeded;
+    await agent.stop();
+    expect(simExecution('quick')).toMatchObject({ status: 'SUCCEEDED', statusDetails: { quick: 'yes' } });
   });
 });
