@@ -83,7 +83,9 @@ export async function prepareRun(jobId: string, context: ClaimContext): Promise<
   );
   if (stale) return { kind: 'gone', record: stale, deleted: described.deleted };
   const execution = described.execution;
-  if (!execution || !isPending(described)) return { kind: 'skip', remember: false };
+  // Ended or gone: the table may still say pending (AWS does not say how it ended), so this
+  // execution is not looked at again; a re-run has another execution number.
+  if (!execution || !isPending(described)) return { kind: 'skip', remember: true };
 
   const record = journal.get(jobId, execution.executionNumber);
   if (record?.phase === 'finished') return { kind: 'skip', remember: true };

@@ -79,12 +79,7 @@ export function reportRunEnd(host: ReportingHost, run: JobRun, end: RunEnd): voi
     end.status === 'SUCCEEDED' ? 'succeeded' : end.status === 'FAILED' ? 'failed' : 'rejected';
   host.journal.finish(run.jobId, run.executionNumber, outcome, now, run.operation);
   host.enqueueTerminal(run.execution, end.status, end.statusDetails);
-  const base = {
-    jobId: run.jobId,
-    executionNumber: run.executionNumber,
-    operation: run.operation,
-    durationMs: now - run.startedAtMs,
-  };
+  const base = { ...runBase(run), durationMs: now - run.startedAtMs };
   if (end.status === 'SUCCEEDED') {
     host.emit('jobSucceeded', { ...base, statusDetails: end.statusDetails });
   } else if (end.status === 'REJECTED') {
@@ -97,4 +92,13 @@ export function reportRunEnd(host: ReportingHost, run: JobRun, end: RunEnd): voi
       interrupted: false,
     });
   }
+}
+
+/** The fields every lifecycle event of a run carries. */
+export function runBase(run: JobRun): {
+  jobId: string;
+  executionNumber: number | undefined;
+  operation: string;
+} {
+  return { jobId: run.jobId, executionNumber: run.executionNumber, operation: run.operation };
 }

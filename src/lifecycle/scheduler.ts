@@ -12,7 +12,7 @@ import type { JobExecution } from '../protocol/types.js';
 import { candidates, skipKey, worthPreparing } from './candidates.js';
 import { prepareRun, type ClaimContext, type Preparation, type RegisteredHandler } from './claim.js';
 import type { ProgressReport } from './progress.js';
-import { reportGone, reportRefusal, reportRunEnd, type ReportingHost } from './reporting.js';
+import { reportGone, reportRefusal, reportRunEnd, runBase, type ReportingHost } from './reporting.js';
 import { JobRun, type RunEnd } from './runner.js';
 import type { Checkpoint } from './types.js';
 
@@ -50,6 +50,8 @@ export class JobScheduler {
   readonly #active = new Map<string, JobRun | undefined>();
   /** Runs whose handler ignored an abort past the grace period: their slot is free again. */
   readonly #released = new Set<JobRun>();
+  /** Job ids being prepared, with the operation whose slot they hold. */
+  readonly #reserved = new Map<string, string>();
   readonly #skipped = new Set<string>();
   readonly #notBefore = new Map<string, number>();
   #retryTimer: Cancel | undefined;
@@ -138,11 +140,20 @@ export class JobScheduler {
     return verdict === 'yes';
   }
 
-  /** Whether `operation` has a handler with a free slot; undefined without a handler. */
-  #canStart(operation: string | undefined): boolean | undefined {
+  /**
+   * Whether `operation` has a handler with a free slot (undefined without a handler). With
+   * `reserveFor`, a free slot is taken for that job id until its preparation ends, so two claims
+   * in flight cannot both pass the handler's concurrency.
+   */
+  #canStart(operation: string | undefined, reserveFor?: string): boolean | undefined {
     const registered = this.#host.handlerFor(operation);
     if (!registered) return undefined;
-    return this.#runningOf(registered.operation) < registered.concurrency;
+    const others = [...this.#reserved].filter(
+      ([jobId, op]) => op === registered.operation && jobId !== reserveFor,
+    );
+    const free = this.#runningOf(registered.operation) + others.length < registered.concurrency;
+    if (free && reserveFor !== undefined) this.#reserved.set(reserveFor, registered.operation);
+    return free;
   }
 
   #busySlots(): number {
@@ -163,10 +174,11 @@ export class JobScheduler {
         ...host.claim,
         journal: host.journal,
         handlerFor: (operation) => host.handlerFor(operation),
-        canStart: (operation) => this.#canStart(operation) === true,
+        canStart: (operation) => this.#canStart(operation, jobId) === true,
         persist: () => host.persist(),
       });
     } catch (error) {
+      this.#reserved.delete(jobId);
       this.#active.delete(jobId);
       this.#retryLater(jobId);
       if (!(error instanceof TransportError) && !(isJobsAgentError(error) && error.code === 'ERR_TIMEOUT')) {
@@ -178,6 +190,7 @@ export class JobScheduler {
     }
     if (preparation.kind !== 'run' || this.#stopped) this.#active.delete(jobId);
     this.#act(jobId, preparation);
+    this.#reserved.delete(jobId); // a started run now counts itself
     this.schedule();
   }
 
@@ -216,13 +229,13 @@ export class JobScheduler {
       clock: host.clock,
       progressIntervalMs: host.progressIntervalMs,
       sendProgress: (report) => {
-        host.emit('jobProgress', { ...this.#base(run), ...report });
+        host.emit('jobProgress', { ...runBase(run), ...report });
         return host.enqueueProgress(execution, report);
       },
       saveCheckpoint: (checkpoint: Checkpoint) => this.#saveCheckpoint(run, checkpoint),
       onTimedOut: () => {
         host.dropUndelivered(run.jobId, run.executionNumber);
-        host.emit('jobTimedOut', { ...this.#base(run), detectedBy: 'watchdog' });
+        host.emit('jobTimedOut', { ...runBase(run), detectedBy: 'watchdog' });
         this.#graceFor(run);
       },
     });
@@ -244,7 +257,7 @@ export class JobScheduler {
             this.#finish(run, { kind: 'aborted', cause });
             return;
           }
-          host.emit('jobStarted', { ...this.#base(run), resuming, execution });
+          host.emit('jobStarted', { ...runBase(run), resuming, execution });
           this.#finish(run, await run.run());
         },
         (error: unknown) => {
@@ -277,8 +290,8 @@ export class JobScheduler {
       new AbortedError(`job ${run.jobId} (${status ?? 'deleted'})`),
     );
     this.#host.dropUndelivered(run.jobId, run.executionNumber);
-    if (timedOut) this.#host.emit('jobTimedOut', { ...this.#base(run), detectedBy: 'service' });
-    else this.#host.emit('jobCanceled', { ...this.#base(run), status, deleted });
+    if (timedOut) this.#host.emit('jobTimedOut', { ...runBase(run), detectedBy: 'service' });
+    else this.#host.emit('jobCanceled', { ...runBase(run), status, deleted });
     this.#graceFor(run);
   }
 
@@ -316,9 +329,5 @@ export class JobScheduler {
       this.#retryTimer = undefined;
       this.schedule();
     });
-  }
-
-  #base(run: JobRun): { jobId: string; executionNumber: number | undefined; operation: string } {
-    return { jobId: run.jobId, executionNumber: run.executionNumber, operation: run.operation };
   }
 }

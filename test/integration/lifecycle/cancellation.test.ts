@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../../src/simulator/simulator.js';
+import { MemoryExecutionCache } from '../../../src/cache/memory-cache.js';
 import { AbortedError } from '../../../src/errors.js';
 import { waitUntil } from '../../helpers/events.js';
 import {
@@ -114,6 +115,36 @@ describe('cancellation and duplicates against the simulator', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(calls).toBe(1);
     expect(updatesOf(requests, 'dup').map((r) => r.body['status'])).toEqual(['IN_PROGRESS', 'SUCCEEDED']);
+  });
+
+  it('describes a stale cached job once, not in a loop, when the service says it has ended', async () => {
+    sim.createJob({ jobId: 'old', document: { operation: 'once' }, targets: [THING] });
+    sim.state.update({ thingName: THING }, 'old', { status: 'SUCCEEDED' });
+    const cache = new MemoryExecutionCache({
+      thingName: THING,
+      savedAt: 0,
+      executions: [
+        {
+          jobId: 'old',
+          status: 'QUEUED',
+          executionNumber: 1,
+          versionNumber: 1,
+          jobDocument: { operation: 'once' },
+        },
+      ],
+    });
+    const agent = agents.create(simulatorAgentOptions(sim), { cache });
+    const requests = recordRequests(sim);
+    let calls = 0;
+    agent.handle('once', () => {
+      calls += 1;
+    });
+    await agent.start();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const describes = requests.filter((r) => r.topic === `$aws/things/${THING}/jobs/old/get`);
+    expect(describes).toHaveLength(1);
+    expect(calls).toBe(0);
+    expect(updatesOf(requests, 'old')).toEqual([]);
   });
 });
 

@@ -124,4 +124,34 @@ describe('job handlers against the simulator', () => {
     expect(order).toEqual(['a', 'b', 'c']);
     expect(maxRunning).toBe(1);
   });
+
+  it('runs operations side by side with a concurrency option, each handler within its own limit', async () => {
+    const agent = agents.create(simulatorAgentOptions(sim), {}, { concurrency: 3 });
+    const running = { a: 0, b: 0 };
+    const peak = { a: 0, b: 0, all: 0 };
+    const gate = deferred();
+    const handler = (op: 'a' | 'b') => async () => {
+      running[op] += 1;
+      peak[op] = Math.max(peak[op], running[op]);
+      peak.all = Math.max(peak.all, running.a + running.b);
+      await gate.promise;
+      running[op] -= 1;
+    };
+    agent.handle('a', handler('a'), { concurrency: 1 });
+    agent.handle('b', handler('b'), { concurrency: 2 });
+    await agent.start();
+    for (const jobId of ['a1', 'a2', 'b1', 'b2', 'b3']) {
+      sim.createJob({ jobId, document: { operation: jobId.slice(0, 1) }, targets: [THING] });
+    }
+    await waitUntil(() => running.a + running.b === 3, 5_000, 'three handlers running');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect({ ...running }).toEqual({ a: 1, b: 2 });
+    gate.resolve();
+    await waitUntil(
+      () => sim.executions(THING).every((e) => e.status === 'SUCCEEDED'),
+      10_000,
+      'every job SUCCEEDED',
+    );
+    expect(peak).toEqual({ a: 1, b: 2, all: 3 });
+  });
 });
