@@ -154,4 +154,27 @@ describe('job handlers against the simulator', () => {
     );
     expect(peak).toEqual({ a: 1, b: 2, all: 3 });
   });
+
+  it('leaves a job whose operation has no handler alone by default', async () => {
+    const agent = agents.create(simulatorAgentOptions(sim));
+    agent.handle('install', () => undefined);
+    await agent.start();
+    sim.createJob({ jobId: 'foreign', document: { operation: 'calibrate' }, targets: [THING] });
+    await waitForEvent(agent, 'executionAdded', (e) => e.execution.jobId === 'foreign');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(execution('foreign')).toMatchObject({ status: 'QUEUED', versionNumber: 1 });
+  });
+
+  it("rejects a job whose operation has no handler with unhandledJobs: 'reject'", async () => {
+    const agent = agents.create(simulatorAgentOptions(sim), {}, { unhandledJobs: 'reject' });
+    agent.handle('install', () => undefined);
+    await agent.start();
+    const rejected = waitForEvent(agent, 'jobRejected');
+    sim.createJob({ jobId: 'unknown-op', document: { operation: 'calibrate' }, targets: [THING] });
+    expect(await rejected).toMatchObject({
+      jobId: 'unknown-op',
+      reason: 'no handler for operation calibrate on this device',
+    });
+    await waitUntil(() => execution('unknown-op')?.status === 'REJECTED', 5_000, 'REJECTED');
+  });
 });
