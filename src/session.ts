@@ -260,15 +260,21 @@ export class Session {
   async #refreshOverMqtt(): Promise<ReconcileReport> {
     const startedAt = this.#deps.clock.now();
     const pending = await this.#requester.getPending();
+    // Publish each step as soon as it is applied: changes merged into the table but never
+    // emitted would be lost for good, since later messages would find them already known.
     const changes = applyObserved(
       this.#deps.table,
       [...pending.inProgress, ...pending.queued],
       'get',
       this.#deps.clock.now(),
     );
-    const next = await this.#requester.describe(NEXT_JOB_ID, this.#scope.namespaceId);
-    if (next) changes.push(...applyObserved(this.#deps.table, [next], 'describe', this.#deps.clock.now()));
     this.#publish(changes);
+    const next = await this.#requester.describe(NEXT_JOB_ID, this.#scope.namespaceId);
+    if (next) {
+      const headChanges = applyObserved(this.#deps.table, [next], 'describe', this.#deps.clock.now());
+      this.#publish(headChanges);
+      changes.push(...headChanges);
+    }
     await this.#router.confirmUnconfirmed();
     return {
       added: changes.filter((c) => c.kind === 'added').length,
