@@ -148,9 +148,12 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
       clock: this.#clock,
       random,
       logger: this.#logger,
-      retry: dependencies.requestRetry ?? DEFAULT_REQUEST_RETRY,
+      retry:
+        dependencies.requestRetry ??
+        (this.#options.requestRetry ? { ...this.#options.requestRetry, factor: 2 } : DEFAULT_REQUEST_RETRY),
       store: dependencies.lifecycleStore,
-      options: lifecycle,
+      // The `jobs` section of the options, overridden key by key by the constructor argument.
+      options: { ...stripUndefined(this.#options.jobs ?? {}), ...stripUndefined(lifecycle) },
       session: this.#session,
       sink: {
         event: (event, payload) => {
@@ -380,4 +383,9 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
     }
     this.#emit('error', { at: this.#at(), code: error.code, message: error.message, error });
   }
+}
+
+/** Drops keys whose value is undefined, so a spread cannot erase a value set elsewhere. */
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

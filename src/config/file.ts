@@ -37,6 +37,10 @@ function withAbsolutePaths(json: object, baseDir: string): AgentOptions {
     typeof value === 'string' && value.length > 0 && !isAbsolute(value) ? resolve(baseDir, value) : value;
   const config = { ...json } as Record<string, unknown>;
   if ('stateFile' in config) config['stateFile'] = absolutize(config['stateFile']);
+  const jobs = config['jobs'];
+  if (typeof jobs === 'object' && jobs !== null && !Array.isArray(jobs) && 'stateFile' in jobs) {
+    config['jobs'] = { ...jobs, stateFile: absolutize(jobs.stateFile) };
+  }
   const mqtt = config['mqtt'];
   if (typeof mqtt === 'object' && mqtt !== null && !Array.isArray(mqtt)) {
     const copy = { ...mqtt } as Record<string, unknown>;

@@ -140,6 +140,34 @@ export type TransportKind = (typeof TRANSPORT_KINDS)[number];
 /** Reconnect backoff when the options have no `mqtt` section (Greengrass IPC). */
 export const DEFAULT_RECONNECT = Object.freeze({ initialDelayMs: 1_000, maxDelayMs: 60_000 });
 
+/** How handlers run (`agent.handle()`); see docs/lifecycle.md. Unset keys take the lifecycle's defaults. */
+const jobsSchema = z.strictObject({
+  /** Executions run at once, all operations together (default 1: serial). */
+  concurrency: z.number().int().min(1).max(64).optional(),
+  /** Shortest time between two progress updates of one execution (default 1000). */
+  progressIntervalMs: z.number().int().min(0).max(3_600_000).optional(),
+  /** A QUEUED job whose operation has no handler: `ignore` (default) or `reject`. */
+  unhandledJobs: z.enum(['ignore', 'reject']).optional(),
+  /** How long an aborted handler may take to return (default 10000). */
+  abortGraceMs: z.number().int().min(0).max(600_000).optional(),
+  /** How long stop() waits for undelivered status updates (default 5000). */
+  stopDrainMs: z.number().int().min(0).max(600_000).optional(),
+  /** Checkpoints and the outbox (default `<stateFile>.lifecycle.json`). */
+  stateFile: z.string().min(1).optional(),
+});
+
+/** Retries of RequestThrottled / InternalError answers to MQTT jobs requests. */
+const requestRetrySchema = z
+  .strictObject({
+    initialDelayMs: z.number().int().min(1).default(200),
+    maxDelayMs: z.number().int().min(1).default(10_000),
+    maxAttempts: z.number().int().min(1).max(100).default(5),
+  })
+  .refine((retry) => retry.maxDelayMs >= retry.initialDelayMs, {
+    path: ['maxDelayMs'],
+    message: 'must be >= initialDelayMs',
+  });
+
 export const agentOptionsSchema = z.strictObject({
   thingName: named(thingNameProblem),
   transport: z.enum(TRANSPORT_KINDS).default('auto'),
@@ -148,6 +176,8 @@ export const agentOptionsSchema = z.strictObject({
   mqtt: mqttSchema.optional(),
   reconcile: reconcileSchema.optional(),
   stateFile: z.string().min(1).optional(),
+  jobs: jobsSchema.optional(),
+  requestRetry: requestRetrySchema.optional(),
   /** Time to wait for the answer to an MQTT jobs request. */
   requestTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
   /** Inbound messages larger than this are reported and dropped (AWS IoT's own limit is 128 KiB). */

@@ -163,3 +163,26 @@ describe('resolveAgentOptions and the transport', () => {
     );
   });
 });
+
+describe('resolveAgentOptions: jobs and request retries', () => {
+  it('accepts the handler settings and the request retry policy', () => {
+    const options = resolveAgentOptions(
+      { ...valid, jobs: { concurrency: 2, unhandledJobs: 'reject' }, requestRetry: { maxAttempts: 3 } },
+      { readFile },
+    );
+    expect(options.jobs).toEqual({ concurrency: 2, unhandledJobs: 'reject' });
+    expect(options.requestRetry).toEqual({ initialDelayMs: 200, maxDelayMs: 10_000, maxAttempts: 3 });
+  });
+
+  it.each([
+    [{ jobs: { concurrency: 0 } }, 'jobs.concurrency'],
+    [{ jobs: { unhandledJobs: 'drop' } }, 'jobs.unhandledJobs'],
+    [{ jobs: { paralel: 2 } }, 'jobs.paralel: is not a known option'],
+    [
+      { requestRetry: { initialDelayMs: 500, maxDelayMs: 100 } },
+      'requestRetry.maxDelayMs: must be >= initialDelayMs',
+    ],
+  ])('names the field of bad job settings (%#)', (extra, expected) => {
+    expect(problemsOf({ ...valid, ...extra }).join('\n')).toContain(expected);
+  });
+});
