@@ -40,7 +40,10 @@ export function applyListing(
 ): ListingChanges {
   const listed = new Map<string, JobExecution>();
   for (const execution of listing) {
-    listed.set(execution.jobId, mergeExecution(listed.get(execution.jobId), execution).value);
+    // Duplicates are rare (a listing that shifted between pages); a unique entry goes in as it is,
+    // since table.apply below copies what it keeps.
+    const seen = listed.get(execution.jobId);
+    listed.set(execution.jobId, seen ? mergeExecution(seen, execution).value : execution);
   }
 
   const changes: ListingChanges = { added: [], updated: [], removed: [] };
