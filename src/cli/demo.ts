@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { JobsAgent } from '../agent.js';
 import { JOBS_AGENT_EVENT_NAMES, type JobsAgentEventName, type JobsAgentEvents } from '../events.js';
 import { startSimulator, type Simulator } from '../simulator/simulator.js';
@@ -83,6 +84,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
       options.stdout(options.pretty ? `${renderEvent(event, payload)}\n` : formatEventLine(event, payload));
     });
   }
+  registerDemoHandlers(agent, options.stepDelayMs);
   try {
     say(`Simulator up: MQTT ${sim.mqttUrl}, HTTP ${sim.httpEndpoint}; certificates in ${sim.stateDir}`);
     say(`Starting an agent for thing "${THING}"`);
@@ -119,12 +121,12 @@ async function runScript(
   };
 
   await step(
-    'Queue job "welcome"',
+    'Queue job "welcome" (operation "hello"): the agent runs its handler and reports SUCCEEDED',
     () => void sim.createJob({ jobId: 'welcome', document: { operation: 'hello' }, targets: [THING] }),
-    waitForEvent(agent, 'welcome to be added', executionIs('executionAdded', 'welcome')),
+    waitForEvent(agent, 'welcome to succeed', executionIs('executionUpdated', 'welcome', 'SUCCEEDED')),
   );
   await step(
-    'Queue job "firmware-2-1"',
+    'Queue job "firmware-2-1" (operation "install": no handler here, so it waits)',
     () =>
       void sim.createJob({
         jobId: 'firmware-2-1',
@@ -147,23 +149,28 @@ async function runScript(
   await step(
     'Lose the next notification on the way, then queue job "config-update": the agent hears nothing',
     () => {
-      sim.faults.dropNotifications(1);
+      // Both notifications of this change are lost: notify (the list) and notify-next (the new head).
+      sim.faults.dropNotifications(2);
       sim.createJob({ jobId: 'config-update', document: { operation: 'configure' }, targets: [THING] });
     },
     Promise.resolve(),
   );
   await step(
-    'Reconcile (it also runs periodically and after every reconnect): the missed job appears',
+    'Reconcile (it also runs periodically and after every reconnect): the missed job appears and runs',
     async () => {
       await agent.reconcile();
     },
-    Promise.resolve(),
+    waitForEvent(
+      agent,
+      'config-update to succeed',
+      executionIs('executionUpdated', 'config-update', 'SUCCEEDED'),
+    ),
   );
-  if (!agent.execution('config-update')) throw new Error('the reconcile did not find config-update');
   await step(
-    'Delete the execution of "welcome" in the service',
-    () => {
-      sim.deleteExecution(THING, 'welcome', { force: true });
+    'Delete the finished execution of "welcome" in the service; the next reconcile notices',
+    async () => {
+      sim.deleteExecution(THING, 'welcome');
+      await agent.reconcile();
     },
     waitForEvent(
       agent,
@@ -171,4 +178,21 @@ async function runScript(
       (event, payload) => event === 'executionRemoved' && 'jobId' in payload && payload.jobId === 'welcome',
     ),
   );
+}
+
+/** Handlers for the demo's operations: a few progress steps, then success. */
+function registerDemoHandlers(agent: JobsAgent, stepDelayMs: number): void {
+  const work = async (signal: AbortSignal): Promise<void> => {
+    await delay(stepDelayMs / 3, undefined, { signal });
+  };
+  agent.handle('hello', async ({ progress, signal }) => {
+    progress({ step: 'saying hello' });
+    await work(signal);
+    return { statusDetails: { greeting: `hello from ${THING}` } };
+  });
+  agent.handle('configure', async ({ progress, signal }) => {
+    progress({ step: 'writing config' });
+    await work(signal);
+    return { statusDetails: { applied: 'true' } };
+  });
 }

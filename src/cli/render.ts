@@ -47,6 +47,17 @@ const RENDERERS: Renderers = {
     `${style.dim('→ next:')} ${p.execution ? describeExecution(p.execution) : style.dim('nothing pending')}`,
   reconciled: (p) =>
     `${style.green('✓ reconciled')} +${p.added} ~${p.updated} -${p.removed}, ${p.total} cached ${style.dim(`(${p.durationMs} ms)`)}`,
+  jobStarted: (p) =>
+    `${style.cyan('▷ run')} ${style.bold(p.jobId)} ${style.dim(`${p.operation}${p.resuming ? ', resuming' : ''}`)}`,
+  jobProgress: (p) =>
+    `${style.dim('… progress')} ${style.bold(p.jobId)} ${style.dim(JSON.stringify(p.statusDetails))}`,
+  jobSucceeded: (p) =>
+    `${style.green('✔ done')} ${style.bold(p.jobId)} ${style.dim(`in ${p.durationMs} ms`)}`,
+  jobFailed: (p) => `${style.red('✘ failed')} ${style.bold(p.jobId)} ${p.reason ?? ''}`,
+  jobRejected: (p) => `${style.red('✘ rejected')} ${style.bold(p.jobId)} ${p.reason}`,
+  jobCanceled: (p) => `${style.yellow('■ canceled')} ${style.bold(p.jobId)} ${style.dim('handler aborted')}`,
+  jobTimedOut: (p) =>
+    `${style.yellow('■ timed out')} ${style.bold(p.jobId)} ${style.dim(`(${p.detectedBy})`)}`,
   error: (p) => `${style.red(`! ${p.code}`)} ${p.message}`,
 };
 

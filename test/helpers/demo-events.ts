@@ -4,9 +4,12 @@ type Milestone = (event: Record<string, unknown>) => boolean;
 export const DEMO_MILESTONES: readonly Milestone[] = [
   (e) => e['event'] === 'connected',
   (e) => e['event'] === 'executionAdded' && jobIdOf(e) === 'welcome',
+  (e) => e['event'] === 'jobStarted' && e['jobId'] === 'welcome',
+  (e) => e['event'] === 'jobSucceeded' && e['jobId'] === 'welcome',
   (e) => e['event'] === 'executionAdded' && jobIdOf(e) === 'firmware-2-1',
   (e) => e['event'] === 'executionUpdated' && jobIdOf(e) === 'firmware-2-1' && statusOf(e) === 'CANCELED',
   (e) => e['event'] === 'executionAdded' && jobIdOf(e) === 'config-update' && e['source'] === 'reconcile',
+  (e) => e['event'] === 'jobSucceeded' && e['jobId'] === 'config-update',
   (e) => e['event'] === 'executionRemoved' && e['jobId'] === 'welcome',
 ];
 
