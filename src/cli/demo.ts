@@ -147,7 +147,7 @@ async function runScript(
     ),
   );
   await step(
-    'Lose the next notification on the way, then queue job "config-update": the agent hears nothing',
+    'Lose the notifications on the way, then queue job "config-update": the agent hears nothing',
     () => {
       // Both notifications of this change are lost: notify (the list) and notify-next (the new head).
       sim.faults.dropNotifications(2);
