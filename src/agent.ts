@@ -2,12 +2,10 @@ import { randomUUID as nodeRandomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import { ExecutionTable } from './cache/execution-table.js';
 import type { ExecutionCache } from './cache/execution-cache.js';
-import { FileExecutionCache } from './cache/file-cache.js';
-import { SnapshotWriter } from './cache/snapshot-writer.js';
 import { systemClock, type Clock } from './clock.js';
 import { resolveAgentOptions, type ResolvedAgentOptions } from './config/resolve.js';
 import type { AgentOptions } from './config/schema.js';
-import { CacheError, ClosedError, JobsAgentError, describeError, isJobsAgentError } from './errors.js';
+import { ClosedError, JobsAgentError, describeError } from './errors.js';
 import type { JobsAgentEvents, ReconcileReport } from './events.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { JobExecution } from './protocol/types.js';
@@ -22,6 +20,7 @@ import type { DeviceSettableStatus, StatusDetails } from './protocol/types.js';
 import type { JobsClient } from './requests/jobs-client.js';
 import type { PendingExecutions } from './requests/jobs-requester.js';
 import { DEFAULT_REQUEST_RETRY, type RetryPolicy } from './requests/retry.js';
+import { CachePersistence } from './persistence.js';
 import { Session } from './session.js';
 import type { ExecutionChange } from './tracking/changes.js';
 import type { TransportFactory } from './transport/transport.js';
@@ -50,9 +49,6 @@ export interface AgentDependencies {
 
 export type AgentState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
-/** How long the snapshot writer waits to coalesce a burst of changes into one write. */
-const SAVE_DEBOUNCE_MS = 200;
-
 /**
  * Tracks this thing's AWS IoT Jobs executions: connects over mutual-TLS MQTT, follows the jobs
  * notifications, keeps a local cache reconciled against ListJobExecutionsForThing, and emits one
@@ -69,8 +65,7 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
   readonly #logger: Logger;
   readonly #table = new ExecutionTable();
   readonly #session: Session;
-  readonly #writer: SnapshotWriter | undefined;
-  readonly #cache: ExecutionCache | undefined;
+  readonly #persistence: CachePersistence;
   readonly #client: JobsClient;
   readonly #lifecycle: Lifecycle;
   #state: AgentState = 'idle';
@@ -84,25 +79,16 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
     this.#options = resolveAgentOptions(options);
     this.#clock = dependencies.clock ?? systemClock;
     this.#logger = dependencies.logger ?? silentLogger;
-    this.#cache =
-      dependencies.cache ??
-      (this.#options.stateFile ? new FileExecutionCache(this.#options.stateFile) : undefined);
-    const cache = this.#cache;
-    this.#writer = cache
-      ? new SnapshotWriter({
-          cache,
-          clock: this.#clock,
-          debounceMs: SAVE_DEBOUNCE_MS,
-          takeSnapshot: () => ({
-            thingName: this.#options.thingName,
-            executions: this.#table.list(),
-            savedAt: this.#clock.now(),
-          }),
-          onError: (error) => {
-            this.#reportError(error);
-          },
-        })
-      : undefined;
+    this.#persistence = new CachePersistence({
+      thingName: this.#options.thingName,
+      cache: dependencies.cache,
+      stateFile: this.#options.stateFile,
+      table: this.#table,
+      clock: this.#clock,
+      onError: (error) => {
+        this.#reportError(error);
+      },
+    });
     const random = dependencies.random ?? Math.random;
     this.#session = new Session({
       options: this.#options,
@@ -216,10 +202,9 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
       // status updates get a chance to go out while the connection is still up.
       await this.#lifecycle.stop();
       await this.#session.stop();
-      await this.#writer?.flush();
+      await this.#persistence.close();
     } finally {
       // A failed final save still rejects stop(), but never leaves the agent half-stopped.
-      this.#writer?.close();
       this.#state = 'stopped';
     }
   }
@@ -309,21 +294,8 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
   }
 
   async #loadCache(): Promise<void> {
-    if (!this.#cache) return;
-    try {
-      const snapshot = await this.#cache.load();
-      if (!snapshot) return;
-      if (snapshot.thingName !== this.#options.thingName) {
-        throw new CacheError(
-          `the state file belongs to thing ${snapshot.thingName}, not ${this.#options.thingName}; starting empty`,
-        );
-      }
-      this.#publishChanges(this.#session.restore(snapshot.executions));
-    } catch (error) {
-      this.#reportError(
-        isJobsAgentError(error) ? error : new CacheError(describeError(error), undefined, { cause: error }),
-      );
-    }
+    const saved = await this.#persistence.load();
+    if (saved.length > 0) this.#publishChanges(this.#session.restore(saved));
   }
 
   #publishChanges(changes: readonly ExecutionChange[]): void {
@@ -348,7 +320,7 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
       }
     }
     if (changes.length > 0) {
-      this.#writer?.requestSave();
+      this.#persistence.changed();
       this.#lifecycle.onChanges(changes);
     }
   }
