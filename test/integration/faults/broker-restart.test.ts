@@ -23,7 +23,9 @@ const queued = (i: number) => ({
 
 const addedIds = (events: readonly RecordedEvent[]): string[] =>
   events.flatMap((e) =>
-    e.event === 'executionAdded' && 'execution' in e.payload ? [e.payload.execution.jobId] : [],
+    e.event === 'executionAdded' && 'execution' in e.payload && e.payload.execution
+      ? [e.payload.execution.jobId]
+      : [],
   );
 
 describe('broker killed and restarted mid-stream', () => {
