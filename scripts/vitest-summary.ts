@@ -16,9 +16,15 @@ function isReport(value: unknown): value is VitestJsonReport {
   );
 }
 
+// `--failed-runs N`: vitest runs that exited non-zero. vitest can fail a run outside any test (an
+// unhandled error, a type error in a test file) while its JSON still says success; count those.
+const args = process.argv.slice(2);
+const flagAt = args.indexOf('--failed-runs');
+const failedRuns = flagAt === -1 ? 0 : Number(args.splice(flagAt, 2)[1] ?? 0);
+
 let passed = 0;
 let failed = 0;
-for (const file of process.argv.slice(2)) {
+for (const file of args) {
   try {
     const report: unknown = JSON.parse(readFileSync(file, 'utf8'));
     if (!isReport(report)) throw new Error('not a vitest JSON report');
@@ -30,5 +36,6 @@ for (const file of process.argv.slice(2)) {
     failed += 1;
   }
 }
+if (failed === 0) failed += failedRuns;
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
