@@ -1,0 +1,208 @@
+/**
+ * Fleet simulation: N agents in this one process against mosquitto (mutual TLS), a jobs
+ * responder and a ListJobExecutionsForThing stub in a separate process. Measures memory per
+ * agent, reconcile calls per second with startup jitter against a budget, and the reconnect
+ * storm after a broker restart.
+ *
+ *   npm run fleet -- --agents 1000 [--budget 100] [--json FILE]   (bench/results/fleet-N.json by default)
+ */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { JobsAgent } from '../../src/agent.js';
+import { CERTS_DIR } from '../../test/helpers/certs.js';
+import ensureCerts from '../../test/helpers/ensure-certs.js';
+import { findMosquitto, startMosquitto } from '../../test/helpers/mosquitto.js';
+
+const { values } = parseArgs({
+  options: {
+    agents: { type: 'string', default: '1000' },
+    budget: { type: 'string', default: '100' },
+    batch: { type: 'string', default: '100' },
+    json: { type: 'string' },
+  },
+});
+const N = Number(values.agents);
+const BUDGET = Number(values.budget);
+const BATCH = Number(values.batch);
+// Jitter sized so the first round of reconciles averages 80% of the budget; the interval repeats it.
+const JITTER_S = Math.max(10, Math.ceil(N / (0.8 * BUDGET)));
+const INTERVAL_S = JITTER_S;
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+const gc = (globalThis as { gc?: () => void }).gc;
+function memory(): { heap: number; rss: number } {
+  gc?.();
+  gc?.();
+  const usage = process.memoryUsage();
+  return { heap: usage.heapUsed, rss: usage.rss };
+}
+
+/** Events per 1-second bucket from `t0`, as counts. */
+function perSecond(times: readonly number[], t0: number): number[] {
+  const buckets: number[] = [];
+  for (const at of times) {
+    const index = Math.floor((at - t0) / 1000);
+    if (index < 0) continue;
+    while (buckets.length <= index) buckets.push(0);
+    buckets[index] = (buckets[index] ?? 0) + 1;
+  }
+  return buckets;
+}
+
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+
+if (!findMosquitto()) {
+  log('mosquitto is not installed: apt-get install -y --no-install-recommends mosquitto');
+  process.exit(2);
+}
+await ensureCerts();
+const mosquitto = await startMosquitto();
+const services = fork(
+  join(import.meta.dirname, 'services.ts'),
+  [JSON.stringify({ mqttPort: mosquitto.port, certsDir: CERTS_DIR })],
+  {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  },
+);
+const [ready] = (await once(services, 'message')) as [{ httpPort: number }];
+const fetchCalls = async (): Promise<number[]> => {
+  services.send({ type: 'calls' });
+  const [reply] = (await once(services, 'message')) as [{ calls: number[] }];
+  return reply.calls;
+};
+
+log(
+  `fleet: ${N} agents, mosquitto :${mosquitto.port}, budget ${BUDGET} reconciles/s, startup jitter ${JITTER_S} s, interval ${INTERVAL_S} s ±10%`,
+);
+const before = memory();
+const connectedAt: number[][] = Array.from({ length: N }, () => []);
+let errors = 0;
+const agents = Array.from({ length: N }, (_, i) => {
+  const thingName = `fleet-${String(i).padStart(5, '0')}`;
+  const agent = new JobsAgent({
+    thingName,
+    transport: 'mqtt',
+    mqtt: {
+      url: `mqtts://localhost:${mosquitto.port}`,
+      caFile: join(CERTS_DIR, 'ca.pem'),
+      certFile: join(CERTS_DIR, 'device.pem'),
+      keyFile: join(CERTS_DIR, 'device.key'),
+      connectTimeoutMs: 60_000,
+    },
+    reconcile: {
+      endpoint: `http://127.0.0.1:${ready.httpPort}`,
+      region: 'us-east-1',
+      intervalSeconds: INTERVAL_S,
+      jitterRatio: 0.1,
+      startupJitterSeconds: JITTER_S,
+      credentials: { accessKeyId: 'AKIDFLEET', secretAccessKey: 'fleet-secret-key' },
+    },
+    requestTimeoutMs: 60_000,
+  });
+  agent.on('connected', () => connectedAt[i]?.push(Date.now()));
+  agent.on('error', () => errors++);
+  return agent;
+});
+
+const t0 = Date.now();
+for (let i = 0; i < N; i += BATCH)
+  await Promise.all(agents.slice(i, i + BATCH).map((agent) => agent.start()));
+const startSeconds = (Date.now() - t0) / 1000;
+const after = memory();
+const perAgent = { heapBytes: (after.heap - before.heap) / N, rssBytes: (after.rss - before.rss) / N };
+log(
+  `started in ${startSeconds.toFixed(1)} s; per agent: heap ${(perAgent.heapBytes / 1024).toFixed(0)} KiB, RSS ${(perAgent.rssBytes / 1024).toFixed(0)} KiB`,
+);
+
+// Reconcile rate: one startup-jitter window plus one interval.
+const observeUntil = t0 + (JITTER_S + INTERVAL_S * 1.1 + 2) * 1000;
+while (Date.now() < observeUntil) await new Promise((resolve) => setTimeout(resolve, 500));
+const reconcileCalls = await fetchCalls();
+const rate = perSecond(reconcileCalls, t0);
+const steady = rate.slice(1);
+const reconcile = {
+  calls: reconcileCalls.length,
+  windowSeconds: rate.length,
+  peakPerSecond: Math.max(0, ...rate),
+  meanPerSecond: reconcileCalls.length / Math.max(1, rate.length),
+  secondsOverBudget: steady.filter((count) => count > BUDGET).length,
+  perSecond: rate,
+};
+log(
+  `reconciles: ${reconcile.calls} calls in ${rate.length} s, peak ${reconcile.peakPerSecond}/s, mean ${reconcile.meanPerSecond.toFixed(1)}/s, ${reconcile.secondsOverBudget} s over the budget of ${BUDGET}/s`,
+);
+
+// Broker restart and the reconnect storm.
+const connectedBefore = connectedAt.map((times) => times.length);
+const restartAt = Date.now();
+await mosquitto.restart();
+const brokerBackMs = Date.now() - restartAt;
+const deadline = Date.now() + 600_000;
+while (connectedAt.some((times, i) => times.length <= (connectedBefore[i] ?? 0)) && Date.now() < deadline) {
+  await new Promise((resolve) => setTimeout(resolve, 250));
+}
+const reconnects = connectedAt.flatMap((times, i) =>
+  times.slice(connectedBefore[i] ?? 0, (connectedBefore[i] ?? 0) + 1),
+);
+const back = reconnects.map((at) => at - restartAt).sort((a, b) => a - b);
+const storm = perSecond(reconnects, restartAt);
+await new Promise((resolve) => setTimeout(resolve, 5_000));
+const stormCalls = perSecond(
+  (await fetchCalls()).filter((at) => at >= restartAt),
+  restartAt,
+);
+const restart = {
+  brokerBackMs,
+  reconnected: reconnects.length,
+  allBackMs: back.at(-1) ?? Number.NaN,
+  p50BackMs: percentile(back, 50),
+  p90BackMs: percentile(back, 90),
+  peakConnectsPerSecond: Math.max(0, ...storm),
+  connectsPerSecond: storm,
+  reconcilesAfterRestartPerSecond: stormCalls,
+  peakReconcilesAfterRestart: Math.max(0, ...stormCalls),
+};
+log(
+  `restart: broker back in ${brokerBackMs} ms; ${reconnects.length}/${N} reconnected, all back after ${(restart.allBackMs / 1000).toFixed(1)} s (p50 ${(restart.p50BackMs / 1000).toFixed(1)} s), peak ${restart.peakConnectsPerSecond} connects/s; reconciles after it peak ${restart.peakReconcilesAfterRestart}/s`,
+);
+
+for (let i = 0; i < N; i += BATCH * 5)
+  await Promise.all(agents.slice(i, i + BATCH * 5).map((agent) => agent.stop()));
+services.send({ type: 'exit' });
+await once(services, 'exit');
+await mosquitto.close();
+
+const result = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  agents: N,
+  budgetPerSecond: BUDGET,
+  startupJitterSeconds: JITTER_S,
+  intervalSeconds: INTERVAL_S,
+  startSeconds,
+  perAgent,
+  reconcile,
+  restart,
+  backgroundErrors: errors,
+};
+const out = values.json ?? join(import.meta.dirname, '..', 'results', `fleet-${N}.json`);
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+log(`wrote ${out}`);
+process.stdout.write(
+  `${JSON.stringify({ agents: N, startSeconds, perAgentKiB: perAgent.heapBytes / 1024, rssPerAgentKiB: perAgent.rssBytes / 1024, reconcilePeak: reconcile.peakPerSecond, restartAllBackS: restart.allBackMs / 1000, peakConnectsPerSecond: restart.peakConnectsPerSecond })}\n`,
+);
