@@ -182,21 +182,6 @@ async function runSubject(
     const latencies = paced.received.map((at, i) =>
       Number.isFinite(at) ? at - (paced.sent[pacedWarmup + i] ?? Number.NaN) : Number.NaN,
     );
-    if (
-      flood.received.some((at) => !Number.isFinite(at)) ||
-      paced.received.some((at) => !Number.isFinite(at))
-    )
-      console.error(
-        kind,
-        workload,
-        JSON.stringify(
-          flood.received.flatMap((at, i) => (Number.isFinite(at) ? [] : [[i, at]])).slice(0, 10),
-        ),
-        flood.received.length,
-        JSON.stringify(
-          paced.received.flatMap((at, i) => (Number.isFinite(at) ? [] : [[i, at]])).slice(0, 10),
-        ),
-      );
     const lost =
       flood.received.filter((at) => !Number.isFinite(at)).length +
       paced.received.filter((at) => !Number.isFinite(at)).length;
