@@ -125,6 +125,7 @@ export class Session {
           // start() reports the first failure to its caller instead of retrying in the background.
           this.#firstConnection = undefined;
           this.#loop.stop();
+          this.#cancelReconnectReconcile?.();
           first.reject(error);
           return;
         }
@@ -229,16 +230,37 @@ export class Session {
     await this.#refreshOverMqtt().catch((error: unknown) => {
       this.#deps.sink.error(toAgentError(error, 'pending list'));
     });
-    if (this.#deps.listSource && this.#wasConnectedBefore) {
-      // The listing in flight (if any) may predate the outage: ask for a fresh one.
-      this.#reconciler.runNow({ fresh: true }).catch((error: unknown) => {
-        this.#deps.sink.error(toAgentError(error, 'reconcile after reconnect'));
-      });
-    }
+    if (this.#deps.listSource && this.#wasConnectedBefore) this.#reconcileAfterReconnect();
     this.#wasConnectedBefore = true;
   }
 
   #wasConnectedBefore = false;
+  #cancelReconnectReconcile: (() => void) | undefined;
+
+  /**
+   * The listing in flight (if any) may predate the outage, so a fresh one follows every reconnect.
+   * After a broker restart a whole fleet reconnects in the same few waves of backoff, so the
+   * startup jitter spreads these reconciles too (`reconcile.startupJitterSeconds`).
+   */
+  #reconcileAfterReconnect(): void {
+    const run = (): void => {
+      this.#cancelReconnectReconcile = undefined;
+      if (this.#stopped) return;
+      this.#reconciler.runNow({ fresh: true }).catch((error: unknown) => {
+        this.#deps.sink.error(toAgentError(error, 'reconcile after reconnect'));
+      });
+    };
+    const jitterMs = (this.#deps.options.reconcile?.startupJitterSeconds ?? 0) * 1000;
+    if (jitterMs === 0) {
+      run();
+      return;
+    }
+    this.#cancelReconnectReconcile?.();
+    this.#cancelReconnectReconcile = this.#deps.clock.schedule(
+      Math.floor(this.#deps.random() * jitterMs),
+      run,
+    );
+  }
 
   /** A fresh complete listing as soon as possible (shared with any follow-up already queued). */
   #reconcileSoon(why: string): void {

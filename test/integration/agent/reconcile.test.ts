@@ -209,3 +209,40 @@ describe('JobsAgent reconcile over ListJobExecutionsForThing', () => {
     expect(server.targets.length).toBe(before + 1);
   });
 });
+
+describe('the reconcile after a reconnect, with startup jitter', () => {
+  it('waits a random part of startupJitterSeconds, so a fleet does not call in step', async () => {
+    const broker = await startBroker();
+    new FakeJobsService(broker, TEST_THING_NAME);
+    const server = await startListServer(() => page([]));
+    const agent = new JobsAgent(
+      testAgentOptions(broker, {
+        reconcile: {
+          endpoint: server.endpoint,
+          region: 'us-east-1',
+          intervalSeconds: 3_600,
+          startupJitterSeconds: 2,
+          credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+        },
+      }),
+      { random: () => 0.5 },
+    );
+    try {
+      const first = nextAgentEvent(agent, 'reconciled', 10_000);
+      await agent.start();
+      await first;
+      const reconnected = nextAgentEvent(agent, 'connected', 10_000);
+      const reconciled = nextAgentEvent(agent, 'reconciled', 10_000);
+      broker.dropConnections();
+      await reconnected;
+      const connectedAt = Date.now();
+      await reconciled;
+      // random() = 0.5 of 2 s: about 1 s after the reconnect, not at once.
+      expect(Date.now() - connectedAt).toBeGreaterThanOrEqual(900);
+    } finally {
+      await agent.stop();
+      await server.close();
+      await broker.close();
+    }
+  });
+});
