@@ -42,6 +42,11 @@ export class ExecutionTable {
     return this.#entries.get(jobId)?.tracked.value;
   }
 
+  /** Every execution in no particular order: for scans that do not need list()'s sort. */
+  *values(): IterableIterator<JobExecution> {
+    for (const entry of this.#entries.values()) yield entry.tracked.value;
+  }
+
   /** Every execution: IN_PROGRESS first, then by queuedAt (unknown last), then in the order first seen. */
   list(): readonly JobExecution[] {
     const executions = [...this.#entries.values()].map((entry) => entry.tracked.value);

@@ -59,7 +59,8 @@ export function applyListing(
     }
   }
 
-  for (const cached of table.list()) {
+  // A copy: entries are removed while scanning.
+  for (const cached of [...table.values()]) {
     if (listed.has(cached.jobId)) continue;
     const changedAtMs = table.lastChangedAt(cached.jobId);
     if (changedAtMs !== undefined && changedAtMs >= listingStartedAtMs) continue;

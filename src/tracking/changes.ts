@@ -67,7 +67,7 @@ export function applyNotifyList(
   const listedIds = new Set(listed.map((execution) => execution.jobId));
   for (const jobId of listedIds) table.confirm(jobId);
   const toConfirm: string[] = [];
-  for (const execution of table.list()) {
+  for (const execution of table.values()) {
     if (!listedIds.has(execution.jobId) && isPending(execution)) {
       table.markUnconfirmed(execution.jobId);
       toConfirm.push(execution.jobId);
@@ -101,7 +101,7 @@ export function applyNextNotification(
   if (head) table.confirm(head.jobId);
   const current = head ? table.get(head.jobId) : undefined;
   const toConfirm: string[] = [];
-  for (const execution of table.list()) {
+  for (const execution of table.values()) {
     if (!isPending(execution) || execution.jobId === head?.jobId) continue;
     if (current === undefined || ranksBefore(execution, current)) {
       table.markUnconfirmed(execution.jobId);
