@@ -9,6 +9,7 @@ import {
   type TransportSelectionOptions,
 } from '../../../src/transport/select.js';
 import type { TransportHandlers } from '../../../src/transport/transport.js';
+import { testCerts } from '../../helpers/certs.js';
 
 const handlers: TransportHandlers = { onMessage: () => undefined, onDisconnect: () => undefined };
 const GREENGRASS_ENV = {
@@ -26,10 +27,8 @@ function options(overrides: Partial<TransportSelectionOptions> = {}): TransportS
       keepaliveSeconds: 300,
       connectTimeoutMs: 10_000,
     },
-    tls: {
-      cert: Buffer.from('-----BEGIN CERTIFICATE-----'),
-      key: Buffer.from('-----BEGIN PRIVATE KEY-----'),
-    },
+    // The generated test PKI: selection never reads it, but nothing key-shaped is committed.
+    tls: { cert: Buffer.from(testCerts().device.cert), key: Buffer.from(testCerts().device.key) },
     ...overrides,
   };
 }
