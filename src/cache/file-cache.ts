@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { z } from 'zod';
-import { CacheError, describeError } from '../errors.js';
+import { CacheError } from '../errors.js';
 import type { CacheSnapshot, ExecutionCache } from './execution-cache.js';
+import { readJsonFile, writeFileAtomic } from './json-file.js';
 
 /**
  * The state file's format version. Bump it when the shape changes incompatibly; a file with
@@ -65,24 +63,8 @@ export class FileExecutionCache implements ExecutionCache {
 
   async load(): Promise<CacheSnapshot | undefined> {
     const path = this.#path;
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return undefined;
-      throw new CacheError(`cannot read the state file ${path}: ${describeError(error)}`, path, {
-        cause: error,
-      });
-    }
-
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
-      throw new CacheError(`the state file ${path} is not valid JSON (truncated or corrupt)`, path, {
-        cause: error,
-      });
-    }
+    const data = await readJsonFile(path, 'the state file');
+    if (data === undefined) return undefined;
 
     const versioned = VersionSchema.safeParse(data);
     if (versioned.success && versioned.data.version !== FORMAT_VERSION) {
@@ -106,51 +88,12 @@ export class FileExecutionCache implements ExecutionCache {
   }
 
   async save(snapshot: CacheSnapshot): Promise<void> {
-    const path = this.#path;
-    const directory = dirname(path);
-    // A fresh name per save: two agents (or a crashed earlier save) never share a temp file.
-    const tmpPath = `${path}.${randomBytes(6).toString('hex')}.tmp`;
     const body = `${JSON.stringify({
       version: FORMAT_VERSION,
       thingName: snapshot.thingName,
       savedAt: snapshot.savedAt,
       executions: snapshot.executions,
     })}\n`;
-    try {
-      await mkdir(directory, { recursive: true, mode: 0o700 });
-      // 'wx': never follow or reuse something already at the temp path.
-      const handle = await open(tmpPath, 'wx', 0o600);
-      try {
-        // The umask can only narrow the mode given to open; chmod makes it exactly 0600.
-        await handle.chmod(0o600);
-        await handle.writeFile(body, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      // rename replaces the old file's inode, so a looser mode on the old file does not survive.
-      await rename(tmpPath, path);
-      await syncDirectory(directory);
-    } catch (error) {
-      await rm(tmpPath, { force: true }).catch(() => undefined);
-      throw new CacheError(`cannot write the state file ${path}: ${describeError(error)}`, path, {
-        cause: error,
-      });
-    }
+    await writeFileAtomic(this.#path, body, 'the state file');
   }
-}
-
-/** Makes the rename itself durable: without it a power cut can bring the old entry back. */
-async function syncDirectory(directory: string): Promise<void> {
-  const handle = await open(directory, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  return typeof error.code === 'string' ? error.code : undefined;
 }

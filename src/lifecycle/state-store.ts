@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { z } from 'zod';
-import { CacheError, describeError } from '../errors.js';
+import { readJsonFile, writeFileAtomic } from '../cache/json-file.js';
+import { CacheError } from '../errors.js';
 import { DEVICE_SETTABLE_STATUSES } from '../protocol/types.js';
 import type { RunRecord } from './journal.js';
 import type { OutboxEntry } from './outbox.js';
@@ -100,21 +98,8 @@ export class FileLifecycleStore implements LifecycleStore {
 
   async load(): Promise<LifecycleSnapshot | undefined> {
     const path = this.#path;
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return undefined;
-      throw new CacheError(`cannot read the lifecycle state ${path}: ${describeError(error)}`, path, {
-        cause: error,
-      });
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
-      throw new CacheError(`the lifecycle state ${path} is not valid JSON`, path, { cause: error });
-    }
+    const data = await readJsonFile(path, 'the lifecycle state');
+    if (data === undefined) return undefined;
     const parsed = fileSchema.safeParse(data);
     if (!parsed.success) {
       throw new CacheError(
@@ -128,42 +113,15 @@ export class FileLifecycleStore implements LifecycleStore {
   }
 
   async save(snapshot: LifecycleSnapshot): Promise<void> {
-    const path = this.#path;
-    const directory = dirname(path);
-    const tmpPath = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-    const body = `${JSON.stringify({ version: FORMAT_VERSION, ...snapshot })}\n`;
-    try {
-      await mkdir(directory, { recursive: true, mode: 0o700 });
-      const handle = await open(tmpPath, 'wx', 0o600);
-      try {
-        await handle.chmod(0o600); // the umask can only narrow the mode given to open
-        await handle.writeFile(body, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(tmpPath, path);
-      const dir = await open(directory, 'r');
-      try {
-        await dir.sync(); // makes the rename itself durable
-      } finally {
-        await dir.close();
-      }
-    } catch (error) {
-      await rm(tmpPath, { force: true }).catch(() => undefined);
-      throw new CacheError(`cannot write the lifecycle state ${path}: ${describeError(error)}`, path, {
-        cause: error,
-      });
-    }
+    await writeFileAtomic(
+      this.#path,
+      `${JSON.stringify({ version: FORMAT_VERSION, ...snapshot })}\n`,
+      'the lifecycle state',
+    );
   }
 }
 
 /** `<stateFile minus .json>.lifecycle.json`: next to the cache file, never the same file. */
 export function lifecycleStatePath(stateFile: string): string {
   return `${stateFile.endsWith('.json') ? stateFile.slice(0, -5) : stateFile}.lifecycle.json`;
-}
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  return typeof error.code === 'string' ? error.code : undefined;
 }
