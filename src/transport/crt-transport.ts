@@ -2,6 +2,7 @@ import type * as AwsIotSdk from 'aws-iot-device-sdk-v2';
 import type { Clock } from '../clock.js';
 import { ConfigError, ConnectError, JobsAgentError, TransportError, describeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { endpointFromUrl } from './connect-failure.js';
 import { LinkTransport, type Link, type LinkEvents } from './link-transport.js';
 import type { ConnectResult, TransportHandlers } from './transport.js';
 
@@ -83,7 +84,7 @@ export function missingSdk(error: unknown): ConfigError {
  */
 export class CrtTransport extends LinkTransport {
   constructor(options: CrtTransportOptions) {
-    const endpoint = parseCrtEndpoint(options.url);
+    const endpoint = endpointFromUrl(options.url);
     const load = options.loadSdk ?? loadCrtSdk;
     const logger = options.logger ?? silentLogger;
     super({
@@ -285,20 +286,6 @@ function toBytes(payload: unknown): Uint8Array {
     return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
   if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
   return new Uint8Array(0);
-}
-
-function parseCrtEndpoint(url: string): { host: string; port: number } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    throw ConfigError.forField('mqtt.url', 'is not a URL', { cause: error });
-  }
-  if (parsed.protocol !== 'mqtts:') {
-    throw ConfigError.forField('mqtt.url', `must use mqtts:// (mutual TLS), not ${parsed.protocol}//`);
-  }
-  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
-  return { host, port: parsed.port === '' ? 8883 : Number(parsed.port) };
 }
 
 /** MQTT 3.1.1 SUBACK: 0x80 is a failure; we asked for QoS 1, so anything above it is wrong too. */
