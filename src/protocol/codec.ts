@@ -1,5 +1,11 @@
 import type { z } from 'zod';
 import { describeError, ProtocolError } from '../errors.js';
+import {
+  fastDecodeDescribeAccepted,
+  fastDecodeGetPendingAccepted,
+  fastDecodeNotify,
+  fastDecodeNotifyNext,
+} from './fast-decode.js';
 import { previewPayload, readJsonObject } from './json-payload.js';
 import {
   payloadSchemas,
@@ -107,10 +113,14 @@ function decode<S extends z.ZodType, T>(
   label: string,
   select: (schemas: PayloadSchemas) => S,
   map: (wire: z.output<S>, warnings: string[]) => T,
+  fast?: (json: Readonly<Record<string, unknown>>) => T | undefined,
 ): DecodeResult<T> {
   try {
     const json = readJsonObject(payload);
     if (!json.ok) return fail(topic, payload, `${label} payload ${json.problem}`, json.cause);
+    // A canonical payload skips the (lenient, costly) schema; the fast path never warns.
+    const quick = fast?.(json.value);
+    if (quick !== undefined) return { ok: true, value: quick, warnings: [] };
     const parsed = select(payloadSchemas()).safeParse(json.value);
     if (!parsed.success) {
       return fail(topic, payload, `invalid ${label} payload: ${describeIssues(parsed.error)}`, parsed.error);
@@ -181,50 +191,106 @@ function timestampOnly(wire: { timestamp?: number | null | undefined }): { times
   return wire.timestamp == null ? {} : { timestamp: wire.timestamp };
 }
 
+function mapNotify(wire: z.output<PayloadSchemas['notify']>, warnings: string[]): NotifyMessage {
+  const executions: JobExecution[] = [];
+  for (const [key, summaries] of Object.entries(wire.jobs ?? {})) {
+    const status = checkStatus(key, 'as a notify list key', warnings);
+    for (const summary of summaries) executions.push(fromSummary(summary, status));
+  }
+  return { ...timestampOnly(wire), executions };
+}
+
+function mapNotifyNext(wire: z.output<PayloadSchemas['notifyNext']>, warnings: string[]): NotifyNextMessage {
+  return { ...timestampOnly(wire), execution: fromData(wire.execution, warnings) };
+}
+
+function mapGetPending(wire: z.output<PayloadSchemas['getPendingAccepted']>): GetPendingReply {
+  return {
+    ...replyHeader(wire),
+    inProgress: (wire.inProgressJobs ?? []).map((summary) => fromSummary(summary, 'IN_PROGRESS')),
+    queued: (wire.queuedJobs ?? []).map((summary) => fromSummary(summary, 'QUEUED')),
+  };
+}
+
+function mapExecutionReply(
+  wire: z.output<PayloadSchemas['describeAccepted']>,
+  warnings: string[],
+): ExecutionReply {
+  return { ...replyHeader(wire), execution: fromData(wire.execution, warnings) };
+}
+
 /** `$aws/things/{thing}/jobs/notify` (and its namespaced form). */
 export function decodeNotify(topic: string, payload: Uint8Array): DecodeResult<NotifyMessage> {
-  return decode(
+  return decode<PayloadSchemas['notify'], NotifyMessage>(
     topic,
     payload,
     'notify',
     (s) => s.notify,
-    (wire, warnings) => {
-      const executions: JobExecution[] = [];
-      for (const [key, summaries] of Object.entries(wire.jobs ?? {})) {
-        const status = checkStatus(key, 'as a notify list key', warnings);
-        for (const summary of summaries) executions.push(fromSummary(summary, status));
-      }
-      return { ...timestampOnly(wire), executions };
-    },
+    mapNotify,
+    fastDecodeNotify,
+  );
+}
+
+/** @internal decodeNotify through the schemas only (no fast path), for tests and benchmarks. */
+export function decodeNotifyBySchema(topic: string, payload: Uint8Array): DecodeResult<NotifyMessage> {
+  return decode<PayloadSchemas['notify'], NotifyMessage>(
+    topic,
+    payload,
+    'notify',
+    (s) => s.notify,
+    mapNotify,
   );
 }
 
 /** `$aws/things/{thing}/jobs/notify-next` (and its namespaced form). */
 export function decodeNotifyNext(topic: string, payload: Uint8Array): DecodeResult<NotifyNextMessage> {
-  return decode(
+  return decode<PayloadSchemas['notifyNext'], NotifyNextMessage>(
     topic,
     payload,
     'notify-next',
     (s) => s.notifyNext,
-    (wire, warnings) => ({
-      ...timestampOnly(wire),
-      execution: fromData(wire.execution, warnings),
-    }),
+    mapNotifyNext,
+    fastDecodeNotifyNext,
+  );
+}
+
+/** @internal decodeNotifyNext through the schemas only (no fast path), for tests and benchmarks. */
+export function decodeNotifyNextBySchema(
+  topic: string,
+  payload: Uint8Array,
+): DecodeResult<NotifyNextMessage> {
+  return decode<PayloadSchemas['notifyNext'], NotifyNextMessage>(
+    topic,
+    payload,
+    'notify-next',
+    (s) => s.notifyNext,
+    mapNotifyNext,
   );
 }
 
 /** `.../jobs/get/accepted`. */
 export function decodeGetPendingAccepted(topic: string, payload: Uint8Array): DecodeResult<GetPendingReply> {
-  return decode(
+  return decode<PayloadSchemas['getPendingAccepted'], GetPendingReply>(
     topic,
     payload,
     'get/accepted',
     (s) => s.getPendingAccepted,
-    (wire) => ({
-      ...replyHeader(wire),
-      inProgress: (wire.inProgressJobs ?? []).map((summary) => fromSummary(summary, 'IN_PROGRESS')),
-      queued: (wire.queuedJobs ?? []).map((summary) => fromSummary(summary, 'QUEUED')),
-    }),
+    mapGetPending,
+    fastDecodeGetPendingAccepted,
+  );
+}
+
+/** @internal decodeGetPendingAccepted through the schemas only (no fast path), for tests. */
+export function decodeGetPendingAcceptedBySchema(
+  topic: string,
+  payload: Uint8Array,
+): DecodeResult<GetPendingReply> {
+  return decode<PayloadSchemas['getPendingAccepted'], GetPendingReply>(
+    topic,
+    payload,
+    'get/accepted',
+    (s) => s.getPendingAccepted,
+    mapGetPending,
   );
 }
 
@@ -244,15 +310,27 @@ export function decodeStartNextAccepted(topic: string, payload: Uint8Array): Dec
 
 /** `.../jobs/{jobId}/get/accepted`, including `$next`. */
 export function decodeDescribeAccepted(topic: string, payload: Uint8Array): DecodeResult<ExecutionReply> {
-  return decode(
+  return decode<PayloadSchemas['describeAccepted'], ExecutionReply>(
     topic,
     payload,
     'describe/accepted',
     (s) => s.describeAccepted,
-    (wire, warnings) => ({
-      ...replyHeader(wire),
-      execution: fromData(wire.execution, warnings),
-    }),
+    mapExecutionReply,
+    fastDecodeDescribeAccepted,
+  );
+}
+
+/** @internal decodeDescribeAccepted through the schemas only (no fast path), for tests. */
+export function decodeDescribeAcceptedBySchema(
+  topic: string,
+  payload: Uint8Array,
+): DecodeResult<ExecutionReply> {
+  return decode<PayloadSchemas['describeAccepted'], ExecutionReply>(
+    topic,
+    payload,
+    'describe/accepted',
+    (s) => s.describeAccepted,
+    mapExecutionReply,
   );
 }
 

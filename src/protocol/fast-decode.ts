@@ -1,0 +1,208 @@
+import type { ExecutionReply, GetPendingReply, NotifyMessage, NotifyNextMessage } from './codec.js';
+import { isJobId } from './names.js';
+import { isPlainObject } from './schemas.js';
+import { isJobStatus, type ExecutionStatus, type JobExecution, type StatusDetails } from './types.js';
+
+/**
+ * Hand-written fast paths for the hot decoders (notify, notify-next, describe and get-pending
+ * replies). The zod schemas in schemas.ts are lenient (numeric strings, millisecond timestamps,
+ * `null` as absent), and that leniency costs more than the JSON parse itself on every message.
+ * These functions accept ONLY payloads already in canonical form, where the schema would
+ * neither coerce, transform nor warn, and build the value the schema path would build. For
+ * anything else they return `undefined` and the codec falls back to the schemas, so behaviour
+ * (values, warnings, errors) is the same either way. Unknown fields are ignored, as the
+ * schemas strip them. Pure.
+ */
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Above this the schema reads an epoch timestamp as milliseconds; the fast path declines. */
+const MILLISECONDS_THRESHOLD = 1e11;
+
+/** A non-negative safe integer (what `z.number().int().nonnegative()` accepts). */
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** A finite non-negative number. */
+function isSeconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+/** Epoch seconds the schema would keep unchanged (not read as milliseconds). */
+function isTimestamp(value: unknown): value is number {
+  return isSeconds(value) && value <= MILLISECONDS_THRESHOLD;
+}
+
+/** A known status; an unknown one makes the schema path warn, so it is left to it. */
+function isKnownStatus(value: unknown): value is ExecutionStatus {
+  return typeof value === 'string' && isJobStatus(value);
+}
+
+/**
+ * A copy of a statusDetails object whose values are all strings. A `__proto__` key (which the
+ * schema path skips) declines, as does any non-string value.
+ */
+function copyStatusDetails(value: unknown): StatusDetails | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const details: Record<string, string> = {};
+  for (const key of Object.keys(value)) {
+    const detail = value[key];
+    if (key === '__proto__' || typeof detail !== 'string') return undefined;
+    details[key] = detail;
+  }
+  return details;
+}
+
+/**
+ * Reads a JobExecutionSummary with the given status; `undefined` to decline. Absent optional
+ * fields stay absent; `null` (which the schema reads as absent) declines.
+ */
+function readSummary(wire: unknown, status: ExecutionStatus): Mutable<JobExecution> | undefined {
+  if (!isPlainObject(wire)) return undefined;
+  const jobId = wire['jobId'];
+  if (typeof jobId !== 'string' || !isJobId(jobId)) return undefined;
+  const execution: Mutable<JobExecution> = { jobId, status };
+  const { queuedAt, startedAt, lastUpdatedAt, executionNumber, versionNumber, retryAttempt } = wire;
+  if (queuedAt !== undefined) {
+    if (!isTimestamp(queuedAt)) return undefined;
+    execution.queuedAt = queuedAt;
+  }
+  if (startedAt !== undefined) {
+    if (!isTimestamp(startedAt)) return undefined;
+    execution.startedAt = startedAt;
+  }
+  if (lastUpdatedAt !== undefined) {
+    if (!isTimestamp(lastUpdatedAt)) return undefined;
+    execution.lastUpdatedAt = lastUpdatedAt;
+  }
+  if (executionNumber !== undefined) {
+    if (!isCount(executionNumber)) return undefined;
+    execution.executionNumber = executionNumber;
+  }
+  if (versionNumber !== undefined) {
+    if (!isCount(versionNumber)) return undefined;
+    execution.versionNumber = versionNumber;
+  }
+  if (retryAttempt !== undefined) {
+    if (!isCount(retryAttempt)) return undefined;
+    execution.retryAttempt = retryAttempt;
+  }
+  return execution;
+}
+
+/**
+ * Reads an optional JobExecutionData: `null` for an absent one, `undefined` to decline.
+ * `thingName` is checked (the schema would reject a non-string) but dropped, as the codec does.
+ */
+function readData(wire: unknown): JobExecution | null | undefined {
+  if (wire === undefined) return null;
+  if (!isPlainObject(wire)) return undefined;
+  const status = wire['status'];
+  if (!isKnownStatus(status)) return undefined;
+  const execution = readSummary(wire, status);
+  if (execution === undefined) return undefined;
+  const { thingName, statusDetails, jobDocument, approximateSecondsBeforeTimedOut } = wire;
+  if (thingName !== undefined && typeof thingName !== 'string') return undefined;
+  if (statusDetails !== undefined) {
+    const details = copyStatusDetails(statusDetails);
+    if (details === undefined) return undefined;
+    execution.statusDetails = details;
+  }
+  if (jobDocument !== undefined) {
+    // Kept by reference, as the schema path keeps it.
+    if (typeof jobDocument !== 'string' && !isPlainObject(jobDocument)) return undefined;
+    execution.jobDocument = jobDocument;
+  }
+  if (approximateSecondsBeforeTimedOut !== undefined) {
+    if (!isSeconds(approximateSecondsBeforeTimedOut)) return undefined;
+    execution.approximateSecondsBeforeTimedOut = approximateSecondsBeforeTimedOut;
+  }
+  return execution;
+}
+
+/** Reads an optional list of summaries with one status; `undefined` to decline. */
+function readSummaries(wire: unknown, status: ExecutionStatus): JobExecution[] | undefined {
+  if (wire === undefined) return [];
+  if (!Array.isArray(wire)) return undefined;
+  const executions: JobExecution[] = [];
+  for (const entry of wire as readonly unknown[]) {
+    const execution = readSummary(entry, status);
+    if (execution === undefined) return undefined;
+    executions.push(execution);
+  }
+  return executions;
+}
+
+/** `{ timestamp? }` or `{ clientToken?, timestamp? }` as the codec copies them; undefined declines. */
+function readHeader(
+  json: Readonly<Record<string, unknown>>,
+  withClientToken: boolean,
+): { clientToken?: string; timestamp?: number } | undefined {
+  const header: { clientToken?: string; timestamp?: number } = {};
+  if (withClientToken) {
+    const clientToken = json['clientToken'];
+    if (clientToken !== undefined) {
+      if (typeof clientToken !== 'string') return undefined;
+      header.clientToken = clientToken;
+    }
+  }
+  const timestamp = json['timestamp'];
+  if (timestamp !== undefined) {
+    if (!isTimestamp(timestamp)) return undefined;
+    header.timestamp = timestamp;
+  }
+  return header;
+}
+
+/** notify (JobExecutionsChanged) in canonical form, or `undefined` to use the schema path. */
+export function fastDecodeNotify(json: Readonly<Record<string, unknown>>): NotifyMessage | undefined {
+  const header = readHeader(json, false);
+  if (header === undefined) return undefined;
+  const jobs = json['jobs'];
+  const executions: JobExecution[] = [];
+  if (jobs !== undefined) {
+    if (!isPlainObject(jobs)) return undefined;
+    for (const key of Object.keys(jobs)) {
+      if (!isKnownStatus(key)) return undefined;
+      const list = readSummaries(jobs[key], key);
+      // An explicit `undefined` cannot come from JSON; the schema would reject it as not an array.
+      if (list === undefined || jobs[key] === undefined) return undefined;
+      for (const execution of list) executions.push(execution);
+    }
+  }
+  return { ...header, executions };
+}
+
+/** notify-next (NextJobExecutionChanged) in canonical form, or `undefined` for the schema path. */
+export function fastDecodeNotifyNext(json: Readonly<Record<string, unknown>>): NotifyNextMessage | undefined {
+  const header = readHeader(json, false);
+  if (header === undefined) return undefined;
+  const execution = readData(json['execution']);
+  if (execution === undefined) return undefined;
+  return { ...header, execution };
+}
+
+/** {jobId}/get/accepted in canonical form, or `undefined` for the schema path. */
+export function fastDecodeDescribeAccepted(
+  json: Readonly<Record<string, unknown>>,
+): ExecutionReply | undefined {
+  const header = readHeader(json, true);
+  if (header === undefined) return undefined;
+  const execution = readData(json['execution']);
+  if (execution === undefined) return undefined;
+  return { ...header, execution };
+}
+
+/** get/accepted (GetPendingJobExecutions) in canonical form, or `undefined` for the schema path. */
+export function fastDecodeGetPendingAccepted(
+  json: Readonly<Record<string, unknown>>,
+): GetPendingReply | undefined {
+  const header = readHeader(json, true);
+  if (header === undefined) return undefined;
+  const inProgress = readSummaries(json['inProgressJobs'], 'IN_PROGRESS');
+  if (inProgress === undefined) return undefined;
+  const queued = readSummaries(json['queuedJobs'], 'QUEUED');
+  if (queued === undefined) return undefined;
+  return { ...header, inProgress, queued };
+}
