@@ -1,5 +1,5 @@
 import type { AgentOptions } from '../../src/config/schema.js';
-import type { JobsAgentEventName, JobsAgentEvents } from '../../src/events.js';
+import { JOBS_AGENT_EVENT_NAMES, type JobsAgentEventName, type JobsAgentEvents } from '../../src/events.js';
 import type { JobsAgent } from '../../src/agent.js';
 import type { TestBroker } from './broker.js';
 import { TEST_THING_NAME, testCerts } from './certs.js';
@@ -33,17 +33,7 @@ export interface RecordedEvent {
 /** Records every event of an agent, in order. */
 export function recordEvents(agent: JobsAgent): RecordedEvent[] {
   const events: RecordedEvent[] = [];
-  const names: JobsAgentEventName[] = [
-    'connected',
-    'disconnected',
-    'executionAdded',
-    'executionUpdated',
-    'executionRemoved',
-    'nextExecutionChanged',
-    'reconciled',
-    'error',
-  ];
-  for (const event of names) {
+  for (const event of JOBS_AGENT_EVENT_NAMES) {
     agent.on(event, (payload: JobsAgentEvents[typeof event][0]) => events.push({ event, payload }));
   }
   return events;
