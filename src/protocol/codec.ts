@@ -107,12 +107,12 @@ function describeIssues(error: z.ZodError): string {
   return more > 0 ? `${shown.join('; ')}; and ${more} more` : shown.join('; ');
 }
 
-function decode<S extends z.ZodType, T>(
+function decode<K extends keyof PayloadSchemas, T>(
   topic: string,
   payload: Uint8Array,
   label: string,
-  select: (schemas: PayloadSchemas) => S,
-  map: (wire: z.output<S>, warnings: string[]) => T,
+  schema: K,
+  map: (wire: z.output<PayloadSchemas[K]>, warnings: string[]) => T,
   fast?: (json: Readonly<Record<string, unknown>>) => T | undefined,
 ): DecodeResult<T> {
   try {
@@ -121,12 +121,13 @@ function decode<S extends z.ZodType, T>(
     // A canonical payload skips the (lenient, costly) schema; the fast path never warns.
     const quick = fast?.(json.value);
     if (quick !== undefined) return { ok: true, value: quick, warnings: [] };
-    const parsed = select(payloadSchemas()).safeParse(json.value);
+    const parsed = payloadSchemas()[schema].safeParse(json.value);
     if (!parsed.success) {
       return fail(topic, payload, `invalid ${label} payload: ${describeIssues(parsed.error)}`, parsed.error);
     }
     const warnings: string[] = [];
-    return { ok: true, value: map(parsed.data, warnings), warnings };
+    // TypeScript cannot tie safeParse's result to PayloadSchemas[K] through the indexed access.
+    return { ok: true, value: map(parsed.data as z.output<PayloadSchemas[K]>, warnings), warnings };
   } catch (error) {
     // Not expected; the promise of "never throws" is kept even against our own bugs.
     return fail(topic, payload, `cannot decode ${label} payload: ${describeError(error)}`, error);
@@ -219,156 +220,97 @@ function mapExecutionReply(
   return { ...replyHeader(wire), execution: fromData(wire.execution, warnings) };
 }
 
-/** `$aws/things/{thing}/jobs/notify` (and its namespaced form). */
-export function decodeNotify(topic: string, payload: Uint8Array): DecodeResult<NotifyMessage> {
-  return decode<PayloadSchemas['notify'], NotifyMessage>(
-    topic,
-    payload,
-    'notify',
-    (s) => s.notify,
-    mapNotify,
-    fastDecodeNotify,
-  );
+/** A Decoder for one payload kind: JSON checks, then the fast path (if any), then the schema. */
+function decoder<K extends keyof PayloadSchemas, T>(
+  label: string,
+  schema: K,
+  map: (wire: z.output<PayloadSchemas[K]>, warnings: string[]) => T,
+  fast?: (json: Readonly<Record<string, unknown>>) => T | undefined,
+): Decoder<T> {
+  return (topic, payload) => decode(topic, payload, label, schema, map, fast);
 }
+
+/** `$aws/things/{thing}/jobs/notify` (and its namespaced form). */
+export const decodeNotify: Decoder<NotifyMessage> = decoder('notify', 'notify', mapNotify, fastDecodeNotify);
 
 /** @internal decodeNotify through the schemas only (no fast path), for tests and benchmarks. */
-export function decodeNotifyBySchema(topic: string, payload: Uint8Array): DecodeResult<NotifyMessage> {
-  return decode<PayloadSchemas['notify'], NotifyMessage>(
-    topic,
-    payload,
-    'notify',
-    (s) => s.notify,
-    mapNotify,
-  );
-}
+export const decodeNotifyBySchema: Decoder<NotifyMessage> = decoder('notify', 'notify', mapNotify);
 
 /** `$aws/things/{thing}/jobs/notify-next` (and its namespaced form). */
-export function decodeNotifyNext(topic: string, payload: Uint8Array): DecodeResult<NotifyNextMessage> {
-  return decode<PayloadSchemas['notifyNext'], NotifyNextMessage>(
-    topic,
-    payload,
-    'notify-next',
-    (s) => s.notifyNext,
-    mapNotifyNext,
-    fastDecodeNotifyNext,
-  );
-}
+export const decodeNotifyNext: Decoder<NotifyNextMessage> = decoder(
+  'notify-next',
+  'notifyNext',
+  mapNotifyNext,
+  fastDecodeNotifyNext,
+);
 
 /** @internal decodeNotifyNext through the schemas only (no fast path), for tests and benchmarks. */
-export function decodeNotifyNextBySchema(
-  topic: string,
-  payload: Uint8Array,
-): DecodeResult<NotifyNextMessage> {
-  return decode<PayloadSchemas['notifyNext'], NotifyNextMessage>(
-    topic,
-    payload,
-    'notify-next',
-    (s) => s.notifyNext,
-    mapNotifyNext,
-  );
-}
+export const decodeNotifyNextBySchema: Decoder<NotifyNextMessage> = decoder(
+  'notify-next',
+  'notifyNext',
+  mapNotifyNext,
+);
 
 /** `.../jobs/get/accepted`. */
-export function decodeGetPendingAccepted(topic: string, payload: Uint8Array): DecodeResult<GetPendingReply> {
-  return decode<PayloadSchemas['getPendingAccepted'], GetPendingReply>(
-    topic,
-    payload,
-    'get/accepted',
-    (s) => s.getPendingAccepted,
-    mapGetPending,
-    fastDecodeGetPendingAccepted,
-  );
-}
+export const decodeGetPendingAccepted: Decoder<GetPendingReply> = decoder(
+  'get/accepted',
+  'getPendingAccepted',
+  mapGetPending,
+  fastDecodeGetPendingAccepted,
+);
 
 /** @internal decodeGetPendingAccepted through the schemas only (no fast path), for tests. */
-export function decodeGetPendingAcceptedBySchema(
-  topic: string,
-  payload: Uint8Array,
-): DecodeResult<GetPendingReply> {
-  return decode<PayloadSchemas['getPendingAccepted'], GetPendingReply>(
-    topic,
-    payload,
-    'get/accepted',
-    (s) => s.getPendingAccepted,
-    mapGetPending,
-  );
-}
+export const decodeGetPendingAcceptedBySchema: Decoder<GetPendingReply> = decoder(
+  'get/accepted',
+  'getPendingAccepted',
+  mapGetPending,
+);
 
-/** `.../jobs/start-next/accepted`. */
-export function decodeStartNextAccepted(topic: string, payload: Uint8Array): DecodeResult<ExecutionReply> {
-  return decode(
-    topic,
-    payload,
-    'start-next/accepted',
-    (s) => s.startNextAccepted,
-    (wire, warnings) => ({
-      ...replyHeader(wire),
-      execution: fromData(wire.execution, warnings),
-    }),
-  );
-}
+/** `.../jobs/start-next/accepted` (the same reply shape as describe). */
+export const decodeStartNextAccepted: Decoder<ExecutionReply> = decoder(
+  'start-next/accepted',
+  'startNextAccepted',
+  mapExecutionReply,
+);
 
 /** `.../jobs/{jobId}/get/accepted`, including `$next`. */
-export function decodeDescribeAccepted(topic: string, payload: Uint8Array): DecodeResult<ExecutionReply> {
-  return decode<PayloadSchemas['describeAccepted'], ExecutionReply>(
-    topic,
-    payload,
-    'describe/accepted',
-    (s) => s.describeAccepted,
-    mapExecutionReply,
-    fastDecodeDescribeAccepted,
-  );
-}
+export const decodeDescribeAccepted: Decoder<ExecutionReply> = decoder(
+  'describe/accepted',
+  'describeAccepted',
+  mapExecutionReply,
+  fastDecodeDescribeAccepted,
+);
 
 /** @internal decodeDescribeAccepted through the schemas only (no fast path), for tests. */
-export function decodeDescribeAcceptedBySchema(
-  topic: string,
-  payload: Uint8Array,
-): DecodeResult<ExecutionReply> {
-  return decode<PayloadSchemas['describeAccepted'], ExecutionReply>(
-    topic,
-    payload,
-    'describe/accepted',
-    (s) => s.describeAccepted,
-    mapExecutionReply,
-  );
-}
+export const decodeDescribeAcceptedBySchema: Decoder<ExecutionReply> = decoder(
+  'describe/accepted',
+  'describeAccepted',
+  mapExecutionReply,
+);
 
 /** `.../jobs/{jobId}/update/accepted`. */
-export function decodeUpdateAccepted(topic: string, payload: Uint8Array): DecodeResult<UpdateReply> {
-  return decode(
-    topic,
-    payload,
-    'update/accepted',
-    (s) => s.updateAccepted,
-    (wire, warnings) => {
-      const reply: Mutable<UpdateReply> = replyHeader(wire);
-      if (wire.executionState != null) reply.executionState = fromState(wire.executionState, warnings);
-      if (wire.jobDocument != null) reply.jobDocument = wire.jobDocument;
-      return reply;
-    },
-  );
-}
+export const decodeUpdateAccepted: Decoder<UpdateReply> = decoder(
+  'update/accepted',
+  'updateAccepted',
+  (wire, warnings) => {
+    const reply: Mutable<UpdateReply> = replyHeader(wire);
+    if (wire.executionState != null) reply.executionState = fromState(wire.executionState, warnings);
+    if (wire.jobDocument != null) reply.jobDocument = wire.jobDocument;
+    return reply;
+  },
+);
 
 /**
  * Any `.../rejected` reply. A malformed `executionState` is dropped with a warning rather than
  * failing the decode: the rejection itself is what the waiting request needs.
  */
-export function decodeRejected(topic: string, payload: Uint8Array): DecodeResult<RejectedReply> {
-  return decode(
-    topic,
-    payload,
-    'rejected',
-    (s) => s.rejected,
-    (wire, warnings) => {
-      const reply: Mutable<RejectedReply> = { code: wire.code, ...replyHeader(wire) };
-      if (wire.message != null) reply.message = wire.message;
-      if (wire.executionState != null) {
-        const state = payloadSchemas().jobExecutionState.safeParse(wire.executionState);
-        if (state.success) reply.executionState = fromState(state.data, warnings);
-        else warnings.push(`ignored a malformed executionState: ${describeIssues(state.error)}`);
-      }
-      return reply;
-    },
-  );
-}
+export const decodeRejected: Decoder<RejectedReply> = decoder('rejected', 'rejected', (wire, warnings) => {
+  const reply: Mutable<RejectedReply> = { code: wire.code, ...replyHeader(wire) };
+  if (wire.message != null) reply.message = wire.message;
+  if (wire.executionState != null) {
+    const state = payloadSchemas().jobExecutionState.safeParse(wire.executionState);
+    if (state.success) reply.executionState = fromState(state.data, warnings);
+    else warnings.push(`ignored a malformed executionState: ${describeIssues(state.error)}`);
+  }
+  return reply;
+});
