@@ -38,7 +38,13 @@ export default defineConfig(
   },
   {
     // pure layers last: in flat config a later block's options for the same rule replace earlier ones
-    files: ['src/protocol/**', 'src/cache/merge.ts', 'src/reconcile/diff.ts', 'src/transport/backoff.ts'],
+    files: [
+      'src/protocol/**',
+      'src/cache/merge.ts',
+      'src/cache/recency.ts',
+      'src/reconcile/diff.ts',
+      'src/transport/backoff.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
