@@ -1,41 +1,27 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Simulator } from '../../../src/simulator/simulator.js';
 import { MemoryExecutionCache } from '../../../src/cache/memory-cache.js';
 import { AbortedError } from '../../../src/errors.js';
 import { waitUntil } from '../../helpers/events.js';
 import {
-  AgentPool,
   THING,
   deferred,
   recordRequests,
   simulatorAgentOptions,
-  startTestSimulator,
-  testDirectory,
   updatesOf,
   waitForEvent,
+  useSimulator,
 } from './harness.js';
 
 describe('cancellation and duplicates against the simulator', () => {
-  const dir = testDirectory();
-  const agents = new AgentPool();
-  let sim: Simulator;
+  const suite = useSimulator();
+  const { agents } = suite;
 
-  beforeEach(async () => {
-    sim = await startTestSimulator(dir.path);
-  });
-  afterEach(async () => {
-    await agents.stopAll();
-    await sim.close();
-  });
-  afterAll(() => {
-    dir.remove();
-  });
-
-  const status = (jobId: string) => sim.executions(THING).find((e) => e.jobId === jobId)?.status;
+  const status = (jobId: string) => suite.sim.executions(THING).find((e) => e.jobId === jobId)?.status;
 
   it('aborts the running handler when the execution is cancelled, and sends no late status', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
-    const requests = recordRequests(sim);
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
+    const requests = recordRequests(suite.sim);
     const started = deferred();
     let abortReason: unknown;
     const handlerReturned = deferred();
@@ -47,10 +33,10 @@ describe('cancellation and duplicates against the simulator', () => {
       return { statusDetails: { late: 'yes' } };
     });
     await agent.start();
-    sim.createJob({ jobId: 'cancel-me', document: { operation: 'long' }, targets: [THING] });
+    suite.sim.createJob({ jobId: 'cancel-me', document: { operation: 'long' }, targets: [THING] });
     await started.promise;
     const canceled = waitForEvent(agent, 'jobCanceled');
-    sim.cancelExecution(THING, 'cancel-me', { force: true });
+    suite.sim.cancelExecution(THING, 'cancel-me', { force: true });
     const event = await canceled;
     await handlerReturned.promise;
     expect(event).toMatchObject({ jobId: 'cancel-me', operation: 'long', deleted: false });
@@ -62,7 +48,7 @@ describe('cancellation and duplicates against the simulator', () => {
   });
 
   it('aborts the handler when a progress update finds the execution cancelled', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
     const started = deferred();
     const aborted = deferred();
     const report = deferred();
@@ -74,10 +60,10 @@ describe('cancellation and duplicates against the simulator', () => {
       await aborted.promise;
     });
     await agent.start();
-    sim.createJob({ jobId: 'quiet-cancel', document: { operation: 'long' }, targets: [THING] });
+    suite.sim.createJob({ jobId: 'quiet-cancel', document: { operation: 'long' }, targets: [THING] });
     await started.promise;
-    sim.faults.dropNotifications(10); // the agent does not hear about the cancellation
-    sim.cancelExecution(THING, 'quiet-cancel', { force: true });
+    suite.sim.faults.dropNotifications(10); // the agent does not hear about the cancellation
+    suite.sim.cancelExecution(THING, 'quiet-cancel', { force: true });
     const canceled = waitForEvent(agent, 'jobCanceled');
     report.resolve();
     expect(await canceled).toMatchObject({ jobId: 'quiet-cancel', status: 'CANCELED' });
@@ -86,8 +72,8 @@ describe('cancellation and duplicates against the simulator', () => {
   });
 
   it('runs nothing twice when notify-next repeats an execution that is running', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
-    const requests = recordRequests(sim);
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
+    const requests = recordRequests(suite.sim);
     let calls = 0;
     const release = deferred();
     agent.handle('once', async () => {
@@ -95,7 +81,7 @@ describe('cancellation and duplicates against the simulator', () => {
       await release.promise;
     });
     await agent.start();
-    sim.createJob({ jobId: 'dup', document: { operation: 'once' }, targets: [THING] });
+    suite.sim.createJob({ jobId: 'dup', document: { operation: 'once' }, targets: [THING] });
     const started = await waitForEvent(agent, 'jobStarted');
     const queuedCopy = {
       timestamp: 1,
@@ -108,18 +94,18 @@ describe('cancellation and duplicates against the simulator', () => {
         jobDocument: { operation: 'once' },
       },
     };
-    for (let i = 0; i < 3; i++) await publish(sim, 'notify-next', queuedCopy);
+    for (let i = 0; i < 3; i++) await publish(suite.sim, 'notify-next', queuedCopy);
     release.resolve();
     await waitUntil(() => status('dup') === 'SUCCEEDED', 5_000, 'SUCCEEDED');
-    for (let i = 0; i < 3; i++) await publish(sim, 'notify-next', queuedCopy);
+    for (let i = 0; i < 3; i++) await publish(suite.sim, 'notify-next', queuedCopy);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(calls).toBe(1);
     expect(updatesOf(requests, 'dup').map((r) => r.body['status'])).toEqual(['IN_PROGRESS', 'SUCCEEDED']);
   });
 
   it('describes a stale cached job once, not in a loop, when the service says it has ended', async () => {
-    sim.createJob({ jobId: 'old', document: { operation: 'once' }, targets: [THING] });
-    sim.state.update({ thingName: THING }, 'old', { status: 'SUCCEEDED' });
+    suite.sim.createJob({ jobId: 'old', document: { operation: 'once' }, targets: [THING] });
+    suite.sim.state.update({ thingName: THING }, 'old', { status: 'SUCCEEDED' });
     const cache = new MemoryExecutionCache({
       thingName: THING,
       savedAt: 0,
@@ -133,8 +119,8 @@ describe('cancellation and duplicates against the simulator', () => {
         },
       ],
     });
-    const agent = agents.create(simulatorAgentOptions(sim), { cache });
-    const requests = recordRequests(sim);
+    const agent = agents.create(simulatorAgentOptions(suite.sim), { cache });
+    const requests = recordRequests(suite.sim);
     let calls = 0;
     agent.handle('once', () => {
       calls += 1;

@@ -1,39 +1,24 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { waitUntil } from '../../helpers/events.js';
-import type { Simulator } from '../../../src/simulator/simulator.js';
 import {
-  AgentPool,
   THING,
   deferred,
   lifecycleEvents,
   record,
   simulatorAgentOptions,
-  startTestSimulator,
-  testDirectory,
   waitForEvent,
+  useSimulator,
 } from './harness.js';
 
 describe('job handlers against the simulator', () => {
-  const dir = testDirectory();
-  const agents = new AgentPool();
-  let sim: Simulator;
+  const suite = useSimulator();
+  const { agents } = suite;
 
-  beforeEach(async () => {
-    sim = await startTestSimulator(dir.path);
-  });
-  afterEach(async () => {
-    await agents.stopAll();
-    await sim.close();
-  });
-  afterAll(() => {
-    dir.remove();
-  });
-
-  const execution = (jobId: string) => sim.executions(THING).find((e) => e.jobId === jobId);
+  const execution = (jobId: string) => suite.sim.executions(THING).find((e) => e.jobId === jobId);
 
   it('runs a job through IN_PROGRESS, progress and SUCCEEDED', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
     const events = record(agent);
     const seenInProgress: string[] = [];
     agent.handle('install', (context) => {
@@ -44,7 +29,11 @@ describe('job handlers against the simulator', () => {
     });
     await agent.start();
     const succeeded = waitForEvent(agent, 'jobSucceeded');
-    sim.createJob({ jobId: 'job-1', document: { operation: 'install', version: '1.2.3' }, targets: [THING] });
+    suite.sim.createJob({
+      jobId: 'job-1',
+      document: { operation: 'install', version: '1.2.3' },
+      targets: [THING],
+    });
     const event = await succeeded;
     expect(event).toMatchObject({
       jobId: 'job-1',
@@ -62,7 +51,7 @@ describe('job handlers against the simulator', () => {
   });
 
   it('rejects a job whose document fails the schema, with the reason in statusDetails', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
     let called = false;
     agent.handle(
       'install',
@@ -73,7 +62,7 @@ describe('job handlers against the simulator', () => {
     );
     await agent.start();
     const rejected = waitForEvent(agent, 'jobRejected');
-    sim.createJob({ jobId: 'bad-doc', document: { operation: 'install', url: 42 }, targets: [THING] });
+    suite.sim.createJob({ jobId: 'bad-doc', document: { operation: 'install', url: 42 }, targets: [THING] });
     const event = await rejected;
     expect(event.reason).toMatch(/^invalid job document: url: /);
     await waitUntil(() => execution('bad-doc')?.status === 'REJECTED', 5_000, 'REJECTED in the service');
@@ -85,13 +74,13 @@ describe('job handlers against the simulator', () => {
   });
 
   it('reports FAILED with a bounded message, without the stack, when the handler throws', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
     agent.handle('install', () => {
       throw new Error(`disk full\n${'x'.repeat(5_000)}`);
     });
     await agent.start();
     const failed = waitForEvent(agent, 'jobFailed');
-    sim.createJob({ jobId: 'boom', document: { operation: 'install' }, targets: [THING] });
+    suite.sim.createJob({ jobId: 'boom', document: { operation: 'install' }, targets: [THING] });
     const event = await failed;
     await waitUntil(() => execution('boom')?.status === 'FAILED', 5_000, 'FAILED in the service');
     const reason = execution('boom')?.statusDetails?.['reason'] ?? '';
@@ -102,7 +91,7 @@ describe('job handlers against the simulator', () => {
   });
 
   it('runs jobs one at a time, in queue order, by default', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
     const order: string[] = [];
     let running = 0;
     let maxRunning = 0;
@@ -115,9 +104,9 @@ describe('job handlers against the simulator', () => {
       running -= 1;
     });
     await agent.start();
-    sim.createJob({ jobId: 'a', document: { operation: 'step' }, targets: [THING] });
-    sim.createJob({ jobId: 'b', document: { operation: 'step' }, targets: [THING] });
-    sim.createJob({ jobId: 'c', document: { operation: 'step' }, targets: [THING] });
+    suite.sim.createJob({ jobId: 'a', document: { operation: 'step' }, targets: [THING] });
+    suite.sim.createJob({ jobId: 'b', document: { operation: 'step' }, targets: [THING] });
+    suite.sim.createJob({ jobId: 'c', document: { operation: 'step' }, targets: [THING] });
     await waitForEvent(agent, 'jobStarted');
     gate.resolve();
     await waitForEvent(agent, 'jobSucceeded', (e) => e.jobId === 'c');
@@ -126,7 +115,7 @@ describe('job handlers against the simulator', () => {
   });
 
   it('runs operations side by side with a concurrency option, each handler within its own limit', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim), {}, { concurrency: 3 });
+    const agent = agents.create(simulatorAgentOptions(suite.sim), {}, { concurrency: 3 });
     const running = { a: 0, b: 0 };
     const peak = { a: 0, b: 0, all: 0 };
     const gate = deferred();
@@ -141,14 +130,14 @@ describe('job handlers against the simulator', () => {
     agent.handle('b', handler('b'), { concurrency: 2 });
     await agent.start();
     for (const jobId of ['a1', 'a2', 'b1', 'b2', 'b3']) {
-      sim.createJob({ jobId, document: { operation: jobId.slice(0, 1) }, targets: [THING] });
+      suite.sim.createJob({ jobId, document: { operation: jobId.slice(0, 1) }, targets: [THING] });
     }
     await waitUntil(() => running.a + running.b === 3, 5_000, 'three handlers running');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect({ ...running }).toEqual({ a: 1, b: 2 });
     gate.resolve();
     await waitUntil(
-      () => sim.executions(THING).every((e) => e.status === 'SUCCEEDED'),
+      () => suite.sim.executions(THING).every((e) => e.status === 'SUCCEEDED'),
       10_000,
       'every job SUCCEEDED',
     );
@@ -156,21 +145,21 @@ describe('job handlers against the simulator', () => {
   });
 
   it('leaves a job whose operation has no handler alone by default', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
     agent.handle('install', () => undefined);
     await agent.start();
-    sim.createJob({ jobId: 'foreign', document: { operation: 'calibrate' }, targets: [THING] });
+    suite.sim.createJob({ jobId: 'foreign', document: { operation: 'calibrate' }, targets: [THING] });
     await waitForEvent(agent, 'executionAdded', (e) => e.execution.jobId === 'foreign');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(execution('foreign')).toMatchObject({ status: 'QUEUED', versionNumber: 1 });
   });
 
   it("rejects a job whose operation has no handler with unhandledJobs: 'reject'", async () => {
-    const agent = agents.create(simulatorAgentOptions(sim), {}, { unhandledJobs: 'reject' });
+    const agent = agents.create(simulatorAgentOptions(suite.sim), {}, { unhandledJobs: 'reject' });
     agent.handle('install', () => undefined);
     await agent.start();
     const rejected = waitForEvent(agent, 'jobRejected');
-    sim.createJob({ jobId: 'unknown-op', document: { operation: 'calibrate' }, targets: [THING] });
+    suite.sim.createJob({ jobId: 'unknown-op', document: { operation: 'calibrate' }, targets: [THING] });
     expect(await rejected).toMatchObject({
       jobId: 'unknown-op',
       reason: 'no handler for operation calibrate on this device',

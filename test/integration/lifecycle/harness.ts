@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeEach } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,33 @@ export function simulatorAgentOptions(sim: Simulator, overrides: Partial<AgentOp
     },
     requestTimeoutMs: 3_000,
     ...overrides,
+  };
+}
+
+/**
+ * The usual set-up of a describe block: a fresh simulator for each test (its PKI reused across
+ * the file), agents built from `agents`, everything stopped after each test.
+ */
+export function useSimulator(): { readonly sim: Simulator; readonly agents: AgentPool } {
+  const dir = testDirectory();
+  const agents = new AgentPool();
+  let current: Simulator | undefined;
+  beforeEach(async () => {
+    current = await startTestSimulator(dir.path);
+  });
+  afterEach(async () => {
+    await agents.stopAll();
+    await current?.close();
+  });
+  afterAll(() => {
+    dir.remove();
+  });
+  return {
+    get sim(): Simulator {
+      if (!current) throw new Error('the simulator runs only inside a test');
+      return current;
+    },
+    agents,
   };
 }
 

@@ -1,42 +1,27 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, RejectedError } from '../../../src/errors.js';
-import type { Simulator } from '../../../src/simulator/simulator.js';
 import {
-  AgentPool,
   THING,
   recordRequests,
   simulatorAgentOptions,
-  startTestSimulator,
-  testDirectory,
   updatesOf,
   waitForEvent,
+  useSimulator,
 } from './harness.js';
 
 describe('jobs requests against the simulator', () => {
-  const dir = testDirectory();
-  const agents = new AgentPool();
-  let sim: Simulator;
+  const suite = useSimulator();
+  const { agents } = suite;
 
-  beforeEach(async () => {
-    sim = await startTestSimulator(dir.path);
-  });
-  afterEach(async () => {
-    await agents.stopAll();
-    await sim.close();
-  });
-  afterAll(() => {
-    dir.remove();
-  });
-
-  const simExecution = (jobId: string) => sim.executions(THING).find((e) => e.jobId === jobId);
+  const simExecution = (jobId: string) => suite.sim.executions(THING).find((e) => e.jobId === jobId);
 
   it('starts the next job with startNext and leaves it to the application', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
     let handled = false;
     agent.handle('manual', () => {
       handled = true;
     });
-    sim.createJob({ jobId: 'first', document: { operation: 'other' }, targets: [THING] });
+    suite.sim.createJob({ jobId: 'first', document: { operation: 'other' }, targets: [THING] });
     await agent.start();
     const started = await agent.startNext({ statusDetails: { by: 'app' }, stepTimeoutInMinutes: 5 });
     expect(started).toMatchObject({ jobId: 'first', status: 'IN_PROGRESS', statusDetails: { by: 'app' } });
@@ -46,10 +31,10 @@ describe('jobs requests against the simulator', () => {
   });
 
   it('describes a job and $next, merging the reply into the cache', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
     await agent.start();
     expect(await agent.describe('$next')).toBeNull();
-    sim.createJob({ jobId: 'seen', document: { operation: 'x', size: 3 }, targets: [THING] });
+    suite.sim.createJob({ jobId: 'seen', document: { operation: 'x', size: 3 }, targets: [THING] });
     const next = await agent.describe('$next');
     expect(next).toMatchObject({ jobId: 'seen', status: 'QUEUED', jobDocument: { operation: 'x', size: 3 } });
     expect(await agent.describe('seen')).toMatchObject({ jobId: 'seen', versionNumber: 1 });
@@ -58,8 +43,8 @@ describe('jobs requests against the simulator', () => {
   });
 
   it('rejects with the AWS code and the execution state', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
-    sim.createJob({ jobId: 'done', document: { operation: 'x' }, targets: [THING] });
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
+    suite.sim.createJob({ jobId: 'done', document: { operation: 'x' }, targets: [THING] });
     await agent.start();
     await agent.update('done', 'SUCCEEDED');
     const error = await agent.update('done', 'FAILED').catch((e: unknown) => e);
@@ -72,9 +57,9 @@ describe('jobs requests against the simulator', () => {
   });
 
   it('refuses bad statusDetails before sending anything, naming the key', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
-    const requests = recordRequests(sim);
-    sim.createJob({ jobId: 'j', document: { operation: 'x' }, targets: [THING] });
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
+    const requests = recordRequests(suite.sim);
+    suite.sim.createJob({ jobId: 'j', document: { operation: 'x' }, targets: [THING] });
     await agent.start();
     const error = await agent
       .update('j', 'IN_PROGRESS', { statusDetails: { 'bad key': 'x' } })
@@ -89,11 +74,11 @@ describe('jobs requests against the simulator', () => {
   });
 
   it('retries throttled updates with backoff until accepted', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
-    const requests = recordRequests(sim);
-    sim.createJob({ jobId: 't', document: { operation: 'x' }, targets: [THING] });
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
+    const requests = recordRequests(suite.sim);
+    suite.sim.createJob({ jobId: 't', document: { operation: 'x' }, targets: [THING] });
     await agent.start();
-    sim.faults.failRequests(3, 'RequestThrottled');
+    suite.sim.faults.failRequests(3, 'RequestThrottled');
     const updated = await agent.update('t', 'IN_PROGRESS', { statusDetails: { step: '1' } });
     expect(updated).toMatchObject({ status: 'IN_PROGRESS', statusDetails: { step: '1' }, versionNumber: 2 });
     expect(updatesOf(requests, 't')).toHaveLength(4);
@@ -101,22 +86,22 @@ describe('jobs requests against the simulator', () => {
   });
 
   it('retries an update refused with InternalError', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
-    sim.createJob({ jobId: 'i', document: { operation: 'x' }, targets: [THING] });
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
+    suite.sim.createJob({ jobId: 'i', document: { operation: 'x' }, targets: [THING] });
     await agent.start();
-    sim.faults.failRequests(2, 'InternalError');
+    suite.sim.faults.failRequests(2, 'InternalError');
     await agent.update('i', 'SUCCEEDED');
     expect(simExecution('i')?.status).toBe('SUCCEEDED');
   });
 
   it('sends expectedVersion from the cache, and re-reads and retries once on VersionMismatch', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
-    const requests = recordRequests(sim);
-    sim.createJob({ jobId: 'v', document: { operation: 'x' }, targets: [THING] });
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
+    const requests = recordRequests(suite.sim);
+    suite.sim.createJob({ jobId: 'v', document: { operation: 'x' }, targets: [THING] });
     await agent.start();
     await agent.update('v', 'IN_PROGRESS');
     // Another writer moves the execution on without telling this device (no notification).
-    sim.state.update({ thingName: THING }, 'v', {
+    suite.sim.state.update({ thingName: THING }, 'v', {
       status: 'IN_PROGRESS',
       statusDetails: { other: 'writer' },
     });
@@ -129,8 +114,8 @@ describe('jobs requests against the simulator', () => {
   });
 
   it('shows an update in the cache at once, before the service accepts it', async () => {
-    const agent = agents.create(simulatorAgentOptions(sim));
-    sim.createJob({ jobId: 'fast', document: { operation: 'x' }, targets: [THING] });
+    const agent = agents.create(simulatorAgentOptions(suite.sim));
+    suite.sim.createJob({ jobId: 'fast', document: { operation: 'x' }, targets: [THING] });
     await agent.start();
     const local = waitForEvent(agent, 'executionUpdated', (e) => e.source === 'local');
     const done = agent.update('fast', 'IN_PROGRESS', { statusDetails: { step: 'a' } });
