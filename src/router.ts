@@ -39,6 +39,8 @@ export interface MessageRouterOptions {
   readonly onTerminalUnknown: (jobId: string) => void;
 }
 
+const MAX_REMEMBERED_TOPICS = 16;
+
 /**
  * Turns inbound MQTT messages into table changes. Never throws: a message for another thing is
  * ignored, a malformed or oversized one becomes an `error`, and the next message is handled as usual.
@@ -49,6 +51,8 @@ export class MessageRouter {
   readonly #confirming = new Set<string>();
   /** The namespace each execution was announced in, so describes go to the matching topic. */
   readonly #namespaceOf = new Map<string, string>();
+  /** Parsed notification topics: the same few arrive over and over. */
+  readonly #notificationTopics = new Map<string, ParsedJobsTopic>();
 
   constructor(options: MessageRouterOptions) {
     this.#options = options;
@@ -86,7 +90,7 @@ export class MessageRouter {
       );
       return;
     }
-    const parsed = parseJobsTopic(topic);
+    const parsed = this.#parseTopic(topic);
     if (parsed?.thingName !== thingName) {
       logger.debug({ topic }, 'ignored a message that is not for this thing');
       return;
@@ -111,6 +115,18 @@ export class MessageRouter {
       case 'request':
         return;
     }
+  }
+
+  #parseTopic(topic: string): ParsedJobsTopic | undefined {
+    const known = this.#notificationTopics.get(topic);
+    if (known) return known;
+    const parsed = parseJobsTopic(topic);
+    const repeats = parsed?.kind === 'notify' || parsed?.kind === 'notify-next';
+    // Bounded: only subscribed topics arrive, and those are a handful per thing.
+    if (repeats && this.#notificationTopics.size < MAX_REMEMBERED_TOPICS) {
+      this.#notificationTopics.set(topic, parsed);
+    }
+    return parsed;
   }
 
   #onDecoded<T>(

@@ -67,7 +67,8 @@ export class Session {
   readonly #reconciler: Reconciler;
   #ready = false;
   #stopped = false;
-  #lastNextKey = 'none';
+  /** The head last announced: nextExecutionChanged fires when its identity or status changes. */
+  #lastNext: JobExecution | null = null;
 
   constructor(deps: SessionOptions) {
     this.#deps = deps;
@@ -347,10 +348,15 @@ export class Session {
   /** nextExecutionChanged fires when the head's identity or status changes, as notify-next does. */
   #checkNext(): void {
     const next = this.#deps.table.next() ?? null;
-    const key = next ? `${next.jobId}#${next.executionNumber ?? ''}#${next.status}` : 'none';
-    if (key === this.#lastNextKey) return;
-    this.#lastNextKey = key;
-    this.#deps.sink.nextChanged(next);
+    const last = this.#lastNext;
+    const same =
+      next === null || last === null
+        ? next === last
+        : next.jobId === last.jobId &&
+          next.executionNumber === last.executionNumber &&
+          next.status === last.status;
+    this.#lastNext = next;
+    if (!same) this.#deps.sink.nextChanged(next);
   }
 }
 

@@ -41,7 +41,13 @@ export class Child<Out extends { readonly type: string }> {
 
   constructor(script: string, args: readonly string[], execArgv: readonly string[] = []) {
     this.process = fork(join(BUILD_DIR, script), args, {
-      execArgv: [...execArgv],
+      // BENCH_CPU_PROF=<dir>: each child writes a V8 CPU profile there, to see where its time goes.
+      execArgv: [
+        ...execArgv,
+        ...(process.env['BENCH_CPU_PROF']
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`]
+          : []),
+      ],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.process.stderr?.on('data', (chunk: Buffer) => {

@@ -1,5 +1,12 @@
 import type { JobExecution } from '../protocol/types.js';
-import { isDeepEqual, mergeTracked, trackedFrom, type MergeOutcome, type TrackedExecution } from './merge.js';
+import { mergeTracked, trackedFrom, type MergeOutcome, type TrackedExecution } from './merge.js';
+
+/**
+ * What apply() may do with the nested values of an observation: `copy` them (the default: the
+ * caller may still hold them), or `adopt` them, frozen in place, when the caller gives the
+ * observation away (a freshly decoded notification nobody else sees).
+ */
+export type Ownership = 'copy' | 'adopt';
 
 interface Entry {
   /** The value (deeply frozen) and where each of its fields came from. */
@@ -49,7 +56,15 @@ export class ExecutionTable {
 
   /** Every execution: IN_PROGRESS first, then by queuedAt (unknown last), then in the order first seen. */
   list(): readonly JobExecution[] {
-    const executions = [...this.#entries.values()].map((entry) => entry.tracked.value);
+    return this.listWhere(() => true);
+  }
+
+  /** list() restricted to the executions `include` accepts: filtered first, so only they are sorted. */
+  listWhere(include: (execution: JobExecution) => boolean): readonly JobExecution[] {
+    const executions: JobExecution[] = [];
+    for (const entry of this.#entries.values()) {
+      if (include(entry.tracked.value)) executions.push(entry.tracked.value);
+    }
     return Object.freeze(executions.sort(compareListOrder));
   }
 
@@ -57,13 +72,15 @@ export class ExecutionTable {
    * Merges one observation into the table (see mergeExecution) and, when that changed the entry,
    * records `observedAtMs` (local clock) as its last change. The outcome's values are frozen.
    */
-  apply(incoming: JobExecution, observedAtMs: number): MergeOutcome {
+  apply(incoming: JobExecution, observedAtMs: number, ownership: Ownership = 'copy'): MergeOutcome {
     const current = this.#entries.get(incoming.jobId);
-    // The merge copies the top level; only nested values (statusDetails, jobDocument) taken from
-    // `incoming` are still the caller's, and own() copies just those. Copying every observation
-    // whole (structuredClone) and re-freezing it was most of the cost of a notification.
+    // The merge copies the top level and keeps held nested values it was offered again; only
+    // new nested values (statusDetails, jobDocument) are still the caller's, and own() copies
+    // just those. Copying every observation whole (structuredClone) and re-freezing it was most
+    // of the cost of a notification.
     const { outcome, tracked } = mergeTracked(current?.tracked, incoming);
-    own(tracked.value, current?.tracked.value);
+    if (tracked === current?.tracked) return outcome; // a repeat: nothing to store
+    own(tracked.value, ownership);
     // Even an unchanged value can get newer sources (the same statusDetails seen in a newer state).
     const changedAtMs = outcome.changed ? observedAtMs : current?.changedAtMs;
     this.#entries.set(incoming.jobId, { tracked, changedAtMs });
@@ -145,19 +162,17 @@ function ownCopy(execution: JobExecution): JobExecution {
 }
 
 /**
- * Makes a freshly merged value the table's own, in place, then freezes it: a nested value equal
- * to the previous value's is replaced by that (already frozen) object, any other one not yet
- * frozen is copied and frozen. A frozen value (an unchanged entry) is left as it is.
+ * Makes a freshly merged value the table's own, in place, then freezes it: nested values not yet
+ * frozen (new ones from the caller; held ones the merge kept are frozen already) are copied and
+ * frozen. A frozen value (an unchanged entry) is left as it is.
  */
-function own(value: JobExecution, previous: JobExecution | undefined): void {
+function own(value: JobExecution, ownership: Ownership): void {
   if (Object.isFrozen(value)) return;
   const fields = value as unknown as Record<string, unknown>;
-  const before = previous as unknown as Record<string, unknown> | undefined;
   for (const key of Object.keys(fields)) {
     const nested = fields[key];
     if (typeof nested !== 'object' || nested === null || Object.isFrozen(nested)) continue;
-    const kept = before?.[key];
-    fields[key] = kept !== undefined && isDeepEqual(kept, nested) ? kept : deepFreeze(copyJson(nested));
+    fields[key] = deepFreeze(ownership === 'adopt' ? nested : copyJson(nested));
   }
   Object.freeze(value);
 }

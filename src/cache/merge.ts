@@ -51,6 +51,12 @@ export type FieldSources = Readonly<Partial<Record<keyof JobExecution, RecencyKe
 export interface TrackedExecution {
   readonly value: JobExecution;
   readonly sources: FieldSources;
+  /**
+   * Set when every field of `value` came from this one observation (the usual case: a value
+   * built from one message, or fully overwritten by a newer one). Lets a repeat of that
+   * observation be recognised without looking at the sources field by field.
+   */
+  readonly uniformSource?: RecencyKey;
 }
 
 export interface TrackedMerge {
@@ -91,7 +97,7 @@ export function mergeTracked(previous: TrackedExecution | undefined, incoming: J
     const changedFields = presentFields(value);
     return {
       outcome: { changed: true, value, previous: undefined, changedFields },
-      tracked: { value, sources: sourcesOf(value, key) },
+      tracked: { value, sources: sourcesOf(value, key), uniformSource: key },
     };
   }
 
@@ -104,30 +110,45 @@ export function mergeTracked(previous: TrackedExecution | undefined, incoming: J
   const executionOrder = compareShared(incoming.executionNumber, current.executionNumber);
   const fields: Partial<Record<keyof JobExecution, unknown>> = {};
   const sources: Partial<Record<keyof JobExecution, RecencyKey>> = {};
+  const changedFields: (keyof JobExecution)[] = [];
+  // Fields mostly share one source object, so the last verdict is reused (recencyOf is not free).
+  let judged: RecencyKey | undefined;
+  let judgedSupersedes = false;
+  let allFromIncoming = true;
   for (const field of FIELDS) {
     const ofExecution = FIELD_SCOPES[field] === 'execution';
+    const held = current[field];
     const keep = !(ofExecution && executionOrder > 0);
-    let fieldValue: unknown = keep ? current[field] : undefined;
+    let fieldValue: unknown = keep ? held : undefined;
     let source = fieldValue === undefined ? undefined : (previous.sources[field] ?? recencyKey(current));
     const offered = incoming[field];
-    const acceptable = !(ofExecution && executionOrder < 0);
-    if (offered !== undefined && acceptable && (source === undefined || supersedes(key, source))) {
-      fieldValue = offered;
-      source = key;
+    if (offered !== undefined && !(ofExecution && executionOrder < 0)) {
+      if (source !== undefined && source !== judged) {
+        judged = source;
+        judgedSupersedes = supersedes(key, source);
+      }
+      if (source === undefined || judgedSupersedes) {
+        // A nested value equal to the held one stays the held (frozen, shared) object.
+        fieldValue = held !== undefined && isDeepEqual(held, offered) ? held : offered;
+        source = key;
+      }
     }
     if (fieldValue !== undefined && source !== undefined) {
       fields[field] = fieldValue;
       sources[field] = source;
+      if (source !== key) allFromIncoming = false;
     }
+    if (!Object.is(fieldValue, held)) changedFields.push(field);
   }
   // Every value was copied from the same field of a JobExecution; jobId and status always are.
   const value = fields as JobExecution;
-
-  const changedFields = FIELDS.filter((field) => !isDeepEqual(current[field], value[field]));
+  const uniformSource = allFromIncoming ? key : undefined;
   if (changedFields.length === 0) {
-    return { outcome: { changed: false, value: current }, tracked: { value: current, sources } };
+    const tracked = uniformSource ? { value: current, sources, uniformSource } : { value: current, sources };
+    return { outcome: { changed: false, value: current }, tracked };
   }
-  return { outcome: { changed: true, value, previous: current, changedFields }, tracked: { value, sources } };
+  const tracked = uniformSource ? { value, sources, uniformSource } : { value, sources };
+  return { outcome: { changed: true, value, previous: current, changedFields }, tracked };
 }
 
 /**
@@ -146,7 +167,8 @@ export function mergeExecution(previous: JobExecution | undefined, incoming: Job
 /** An existing value whose every field is taken to come from `execution` itself (e.g. a cache file). */
 export function trackedFrom(execution: JobExecution): TrackedExecution {
   const value = pickPresent(execution, FIELDS);
-  return { value, sources: sourcesOf(value, recencyKey(value)) };
+  const key = recencyKey(value);
+  return { value, sources: sourcesOf(value, key), uniformSource: key };
 }
 
 /**
@@ -163,18 +185,45 @@ function mergeRepeated(
   key: RecencyKey,
 ): TrackedMerge | undefined {
   const current = previous.value;
+  if (!offersOnlyHeldValues(current, incoming)) return undefined;
+  const unchanged = { changed: false, value: current } as const;
+  // A repeat of the observation every field came from advances nothing.
+  if (previous.uniformSource !== undefined && sameKey(previous.uniformSource, key)) {
+    return { outcome: unchanged, tracked: previous };
+  }
   let sources: Partial<Record<keyof JobExecution, RecencyKey>> | undefined;
   for (const field of FIELDS) {
-    const offered = incoming[field];
-    if (offered === undefined) continue;
-    if (!Object.is(offered, current[field])) return undefined;
+    if (incoming[field] === undefined) continue;
     const source = previous.sources[field] ?? recencyKey(current);
     if (sameKey(source, key) || !supersedes(key, source)) continue;
     sources ??= { ...previous.sources };
     sources[field] = key;
   }
-  const tracked = sources ? { value: current, sources } : previous;
-  return { outcome: { changed: false, value: current }, tracked };
+  return { outcome: unchanged, tracked: sources ? { value: current, sources } : previous };
+}
+
+/**
+ * Whether every field `incoming` carries is identical (`Object.is`) to the one `current` holds.
+ * Spelled out field by field: this runs for every entry of every notify, and named property
+ * reads stay fast where a loop over field names would not.
+ */
+function offersOnlyHeldValues(current: JobExecution, incoming: JobExecution): boolean {
+  return (
+    Object.is(incoming.status, current.status) &&
+    offersHeld(incoming.versionNumber, current.versionNumber) &&
+    offersHeld(incoming.lastUpdatedAt, current.lastUpdatedAt) &&
+    offersHeld(incoming.executionNumber, current.executionNumber) &&
+    offersHeld(incoming.queuedAt, current.queuedAt) &&
+    offersHeld(incoming.startedAt, current.startedAt) &&
+    offersHeld(incoming.retryAttempt, current.retryAttempt) &&
+    offersHeld(incoming.approximateSecondsBeforeTimedOut, current.approximateSecondsBeforeTimedOut) &&
+    offersHeld(incoming.statusDetails, current.statusDetails) &&
+    offersHeld(incoming.jobDocument, current.jobDocument)
+  );
+}
+
+function offersHeld(offered: unknown, held: unknown): boolean {
+  return offered === undefined || Object.is(offered, held);
 }
 
 function sourcesOf(value: JobExecution, key: RecencyKey): FieldSources {

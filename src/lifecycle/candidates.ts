@@ -32,7 +32,7 @@ export function candidates(filter: CandidateFilter): JobExecution[] {
   const interrupted = journal
     .unfinished()
     .map((record): JobExecution => table.get(record.jobId) ?? { jobId: record.jobId, status: 'IN_PROGRESS' });
-  const pending = table.list().filter((execution) => {
+  const pending = table.listWhere((execution) => {
     const { jobId, executionNumber, status } = execution;
     if (status !== 'QUEUED' && status !== 'IN_PROGRESS') return false;
     if (table.isUnconfirmed(jobId) || filter.skipped.has(skipKey(jobId, executionNumber))) return false;

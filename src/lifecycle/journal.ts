@@ -128,6 +128,12 @@ export class RunJournal {
     );
   }
 
+  /** Whether any run is claimed or running (unfinished() without building the list). */
+  hasUnfinished(): boolean {
+    for (const record of this.#records.values()) if (record.phase !== 'finished') return true;
+    return false;
+  }
+
   records(): RunRecord[] {
     return [...this.#records.values()];
   }

@@ -75,7 +75,7 @@ export class JobScheduler {
 
   /** Looks for work on the next microtask (many triggers in one turn make one pass). */
   schedule(): void {
-    if (this.#queued || this.#stopped) return;
+    if (this.#queued || this.#stopped || !this.#mayPrepareAnything()) return;
     this.#queued = true;
     queueMicrotask(() => {
       this.#queued = false;
@@ -106,13 +106,23 @@ export class JobScheduler {
 
   #pass(): void {
     const host = this.#host;
-    if (this.#stopped || !host.isReady()) return;
+    if (this.#stopped || !host.isReady() || !this.#mayPrepareAnything()) return;
     for (const execution of this.#candidates()) {
       if (this.#busySlots() >= host.concurrency) return;
       if (!this.#worthPreparing(execution)) continue;
       this.#active.set(execution.jobId, undefined);
       void this.#take(execution.jobId);
     }
+  }
+
+  /**
+   * Without handlers, `unhandledJobs: 'reject'` or an unfinished run, no execution is worth
+   * preparing (see worthPreparing), so the pass is skipped: a plain tracking agent pays nothing
+   * here per notification.
+   */
+  #mayPrepareAnything(): boolean {
+    const host = this.#host;
+    return host.hasHandlers() || host.claim.unhandledJobs === 'reject' || host.journal.hasUnfinished();
   }
 
   #candidates(): JobExecution[] {

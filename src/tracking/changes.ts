@@ -1,5 +1,5 @@
 import type { MergeOutcome } from '../cache/merge.js';
-import type { ExecutionTable } from '../cache/execution-table.js';
+import type { ExecutionTable, Ownership } from '../cache/execution-table.js';
 import type { ExecutionSource } from '../events.js';
 import type { JobExecution } from '../protocol/types.js';
 import { isTerminalStatus } from '../protocol/types.js';
@@ -40,10 +40,11 @@ export function applyObserved(
   executions: readonly JobExecution[],
   source: ExecutionSource,
   nowMs: number,
+  ownership: Ownership = 'copy',
 ): ExecutionChange[] {
   const changes: ExecutionChange[] = [];
   for (const execution of executions) {
-    const change = toChange(table.apply(execution, nowMs), source);
+    const change = toChange(table.apply(execution, nowMs, ownership), source);
     if (change) changes.push(change);
   }
   return changes;
@@ -57,13 +58,14 @@ function isPending(execution: JobExecution): boolean {
  * A `notify` message lists the thing's pending executions. One that is cached as pending but not
  * listed has probably finished or been deleted, but the list alone cannot say which (and notify
  * holds at most 10-15 entries), so it is marked for confirmation rather than changed.
+ * The table adopts `listed` (see Ownership): the caller must not use it afterwards.
  */
 export function applyNotifyList(
   table: ExecutionTable,
   listed: readonly JobExecution[],
   nowMs: number,
 ): ApplyResult {
-  const changes = applyObserved(table, listed, 'notify', nowMs);
+  const changes = applyObserved(table, listed, 'notify', nowMs, 'adopt');
   const listedIds = new Set(listed.map((execution) => execution.jobId));
   for (const jobId of listedIds) table.confirm(jobId);
   const toConfirm: string[] = [];
@@ -77,27 +79,23 @@ export function applyNotifyList(
 }
 
 /** AWS hands out IN_PROGRESS executions first, then QUEUED ones in the order they were queued. */
-function queueRank(execution: JobExecution): readonly [number, number] {
-  return [execution.status === 'IN_PROGRESS' ? 0 : 1, execution.queuedAt ?? Number.POSITIVE_INFINITY];
-}
-
 function ranksBefore(a: JobExecution, b: JobExecution): boolean {
-  const [aStatus, aQueued] = queueRank(a);
-  const [bStatus, bQueued] = queueRank(b);
-  return aStatus !== bStatus ? aStatus < bStatus : aQueued < bQueued;
+  const aRunning = a.status === 'IN_PROGRESS';
+  if (aRunning !== (b.status === 'IN_PROGRESS')) return aRunning;
+  return (a.queuedAt ?? Number.POSITIVE_INFINITY) < (b.queuedAt ?? Number.POSITIVE_INFINITY);
 }
 
 /**
  * `notify-next` names the head of the pending queue (or, without `execution`, says the queue is
  * empty). Cached pending executions that would rank ahead of that head contradict the service and
- * are marked for confirmation.
+ * are marked for confirmation. The table adopts `head` (see Ownership).
  */
 export function applyNextNotification(
   table: ExecutionTable,
   head: JobExecution | null,
   nowMs: number,
 ): ApplyResult {
-  const changes = head ? applyObserved(table, [head], 'notify-next', nowMs) : [];
+  const changes = head ? applyObserved(table, [head], 'notify-next', nowMs, 'adopt') : [];
   if (head) table.confirm(head.jobId);
   const current = head ? table.get(head.jobId) : undefined;
   const toConfirm: string[] = [];
