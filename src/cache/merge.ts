@@ -91,6 +91,13 @@ export interface TrackedMerge {
  * Pure: throws a TypeError only when the jobIds differ (a caller bug).
  */
 export function mergeTracked(previous: TrackedExecution | undefined, incoming: JobExecution): TrackedMerge {
+  if (previous !== undefined) {
+    if (previous.value.jobId !== incoming.jobId) {
+      throw new TypeError(`cannot merge job ${incoming.jobId} into job ${previous.value.jobId}`);
+    }
+    const repeated = mergeRepeated(previous, incoming);
+    if (repeated) return repeated;
+  }
   const key = recencyKey(incoming);
   if (previous === undefined) {
     const value = pickPresent(incoming, FIELDS);
@@ -102,11 +109,6 @@ export function mergeTracked(previous: TrackedExecution | undefined, incoming: J
   }
 
   const current = previous.value;
-  if (current.jobId !== incoming.jobId) {
-    throw new TypeError(`cannot merge job ${incoming.jobId} into job ${current.jobId}`);
-  }
-  const repeated = mergeRepeated(previous, incoming, key);
-  if (repeated) return repeated;
   const executionOrder = compareShared(incoming.executionNumber, current.executionNumber);
   const fields: Partial<Record<keyof JobExecution, unknown>> = {};
   const sources: Partial<Record<keyof JobExecution, RecencyKey>> = {};
@@ -179,18 +181,16 @@ export function trackedFrom(execution: JobExecution): TrackedExecution {
  * observation's own key is left as it is. Undefined when any offered field differs (or is an
  * object not shared with the known value): the full merge decides.
  */
-function mergeRepeated(
-  previous: TrackedExecution,
-  incoming: JobExecution,
-  key: RecencyKey,
-): TrackedMerge | undefined {
+function mergeRepeated(previous: TrackedExecution, incoming: JobExecution): TrackedMerge | undefined {
   const current = previous.value;
   if (!offersOnlyHeldValues(current, incoming)) return undefined;
   const unchanged = { changed: false, value: current } as const;
-  // A repeat of the observation every field came from advances nothing.
-  if (previous.uniformSource !== undefined && sameKey(previous.uniformSource, key)) {
+  // A repeat of the observation every field came from advances nothing. (sameKey reads only the
+  // ordering fields, so the observation itself stands in for its key: nothing is allocated.)
+  if (previous.uniformSource !== undefined && sameKey(previous.uniformSource, incoming)) {
     return { outcome: unchanged, tracked: previous };
   }
+  const key = recencyKey(incoming);
   let sources: Partial<Record<keyof JobExecution, RecencyKey>> | undefined;
   for (const field of FIELDS) {
     if (incoming[field] === undefined) continue;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   isJobId,
@@ -53,4 +54,22 @@ describe('namespace ids', () => {
 
 it('names the describe pseudo job id $next', () => {
   expect(NEXT_JOB_ID).toBe('$next');
+});
+
+describe('the job id check', () => {
+  // The service model's pattern; isJobId spells it out as a loop for speed.
+  const JOB_ID_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+  const nearIds = fc.string({
+    unit: fc.constantFrom(...'aZ09_-./$# é\u0000\uD800'.split('')),
+    maxLength: 70,
+  });
+
+  it('agrees with the service model pattern on every string', () => {
+    fc.assert(
+      fc.property(fc.oneof(nearIds, fc.string({ maxLength: 70 }), fc.string({ unit: 'binary' })), (value) => {
+        expect(isJobId(value)).toBe(JOB_ID_PATTERN.test(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
