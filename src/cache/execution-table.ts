@@ -163,19 +163,30 @@ function ownCopy(execution: JobExecution): JobExecution {
 
 /**
  * Makes a freshly merged value the table's own, in place, then freezes it: nested values not yet
- * frozen (new ones from the caller; held ones the merge kept are frozen already) are copied and
- * frozen. A frozen value (an unchanged entry) is left as it is.
+ * frozen (new ones from the caller; held ones the merge kept are frozen already) are copied, or
+ * adopted, and frozen. A frozen value (an unchanged entry) is left as it is. statusDetails and
+ * jobDocument are the only fields that can hold objects (the type says so, and every source
+ * validates it), so only they are looked at.
  */
 function own(value: JobExecution, ownership: Ownership): void {
   if (Object.isFrozen(value)) return;
-  const fields = value as unknown as Record<string, unknown>;
-  for (const key of Object.keys(fields)) {
-    const nested = fields[key];
-    if (typeof nested !== 'object' || nested === null || Object.isFrozen(nested)) continue;
-    fields[key] = deepFreeze(ownership === 'adopt' ? nested : copyJson(nested));
+  const fields = value as Mutable<JobExecution>;
+  const { statusDetails, jobDocument } = fields;
+  if (statusDetails !== undefined && !Object.isFrozen(statusDetails)) {
+    fields.statusDetails = frozenOwn(statusDetails, ownership);
+  }
+  if (typeof jobDocument === 'object' && !Object.isFrozen(jobDocument)) {
+    fields.jobDocument = frozenOwn(jobDocument, ownership);
   }
   Object.freeze(value);
 }
+
+function frozenOwn<T>(nested: T, ownership: Ownership): T {
+  // copyJson returns the same JSON shape it was given.
+  return deepFreeze(ownership === 'adopt' ? nested : (copyJson(nested) as T));
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A deep copy of a JSON value (plain objects and arrays); anything else goes to structuredClone. */
 function copyJson(value: unknown): unknown {

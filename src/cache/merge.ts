@@ -1,7 +1,18 @@
 import type { JobExecution } from '../protocol/types.js';
+import {
+  FIELDS,
+  FIELD_SCOPES,
+  copyPresent,
+  isDeepEqual,
+  differingFields,
+  offersEveryHeldField,
+  offersOnlyHeldValues,
+  overlay,
+} from './fields.js';
 import { compareShared, recencyKey, sameKey, supersedes, type RecencyKey } from './recency.js';
 
 export { compareRecency, type RecencyKey } from './recency.js';
+export { isDeepEqual };
 
 /**
  * The result of merging one observation of an execution into what the agent knew.
@@ -18,27 +29,6 @@ export type MergeOutcome =
       readonly changedFields: readonly (keyof JobExecution)[];
     };
 
-/**
- * Every field of JobExecution and whether it belongs to the job or to one execution of it.
- * Typed as a Record so adding a field to JobExecution fails to compile until it is listed here.
- */
-const FIELD_SCOPES: Readonly<Record<keyof JobExecution, 'job' | 'execution'>> = {
-  jobId: 'job',
-  status: 'execution',
-  queuedAt: 'execution',
-  startedAt: 'execution',
-  lastUpdatedAt: 'execution',
-  executionNumber: 'execution',
-  versionNumber: 'execution',
-  retryAttempt: 'execution',
-  statusDetails: 'execution',
-  // A job's document cannot be changed after the job is created, so every execution shares it.
-  jobDocument: 'job',
-  approximateSecondsBeforeTimedOut: 'execution',
-};
-
-const FIELDS = Object.keys(FIELD_SCOPES) as readonly (keyof JobExecution)[];
-
 /** For each field of a merged value, the recency of the observation the value was taken from. */
 export type FieldSources = Readonly<Partial<Record<keyof JobExecution, RecencyKey>>>;
 
@@ -46,17 +36,18 @@ export type FieldSources = Readonly<Partial<Record<keyof JobExecution, RecencyKe
  * A merged value together with where each of its fields came from. A merged value mixes
  * observations (statusDetails from a describe, a later status from a notify summary that carries
  * no statusDetails), so one recency for the whole value cannot say which of its fields a late
- * observation may still improve; per-field sources can.
+ * observation may still improve; per-field sources can. Usually, though, every field came from
+ * one observation (a value built from one message, or replaced whole by a newer one): then one
+ * `source` stands for all of them, and nothing per field is kept.
  */
-export interface TrackedExecution {
-  readonly value: JobExecution;
-  readonly sources: FieldSources;
-  /**
-   * Set when every field of `value` came from this one observation (the usual case: a value
-   * built from one message, or fully overwritten by a newer one). Lets a repeat of that
-   * observation be recognised without looking at the sources field by field.
-   */
-  readonly uniformSource?: RecencyKey;
+export type TrackedExecution =
+  | { readonly value: JobExecution; readonly source: RecencyKey; readonly sources?: undefined }
+  | { readonly value: JobExecution; readonly sources: FieldSources; readonly source?: undefined };
+
+/** Where `field` of a tracked value came from. */
+export function sourceOf(tracked: TrackedExecution, field: keyof JobExecution): RecencyKey {
+  if (tracked.source !== undefined) return tracked.source;
+  return tracked.sources[field] ?? recencyKey(tracked.value);
 }
 
 export interface TrackedMerge {
@@ -91,28 +82,33 @@ export interface TrackedMerge {
  * Pure: throws a TypeError only when the jobIds differ (a caller bug).
  */
 export function mergeTracked(previous: TrackedExecution | undefined, incoming: JobExecution): TrackedMerge {
-  if (previous !== undefined) {
-    if (previous.value.jobId !== incoming.jobId) {
-      throw new TypeError(`cannot merge job ${incoming.jobId} into job ${previous.value.jobId}`);
-    }
-    const repeated = mergeRepeated(previous, incoming);
-    if (repeated) return repeated;
-  }
-  const key = recencyKey(incoming);
   if (previous === undefined) {
-    const value = pickPresent(incoming, FIELDS);
-    const changedFields = presentFields(value);
+    const value = copyPresent(incoming);
     return {
-      outcome: { changed: true, value, previous: undefined, changedFields },
-      tracked: { value, sources: sourcesOf(value, key), uniformSource: key },
+      outcome: { changed: true, value, previous: undefined, changedFields: differingFields(NOTHING, value) },
+      tracked: { value, source: recencyKey(incoming) },
     };
   }
+  if (previous.value.jobId !== incoming.jobId) {
+    throw new TypeError(`cannot merge job ${incoming.jobId} into job ${previous.value.jobId}`);
+  }
+  return (
+    mergeRepeated(previous, incoming) ??
+    mergeReplacing(previous, incoming) ??
+    mergeFieldByField(previous, incoming)
+  );
+}
 
+/** No field at all: what a first observation is compared against (every field it has is new). */
+const NOTHING = {} as JobExecution;
+
+/** The merge rule applied field by field: the general case (mixed sources, re-runs, older data). */
+function mergeFieldByField(previous: TrackedExecution, incoming: JobExecution): TrackedMerge {
   const current = previous.value;
+  const key = recencyKey(incoming);
   const executionOrder = compareShared(incoming.executionNumber, current.executionNumber);
   const fields: Partial<Record<keyof JobExecution, unknown>> = {};
   const sources: Partial<Record<keyof JobExecution, RecencyKey>> = {};
-  const changedFields: (keyof JobExecution)[] = [];
   // Fields mostly share one source object, so the last verdict is reused (recencyOf is not free).
   let judged: RecencyKey | undefined;
   let judgedSupersedes = false;
@@ -122,7 +118,7 @@ export function mergeTracked(previous: TrackedExecution | undefined, incoming: J
     const held = current[field];
     const keep = !(ofExecution && executionOrder > 0);
     let fieldValue: unknown = keep ? held : undefined;
-    let source = fieldValue === undefined ? undefined : (previous.sources[field] ?? recencyKey(current));
+    let source = fieldValue === undefined ? undefined : sourceOf(previous, field);
     const offered = incoming[field];
     if (offered !== undefined && !(ofExecution && executionOrder < 0)) {
       if (source !== undefined && source !== judged) {
@@ -140,16 +136,13 @@ export function mergeTracked(previous: TrackedExecution | undefined, incoming: J
       sources[field] = source;
       if (source !== key) allFromIncoming = false;
     }
-    if (!Object.is(fieldValue, held)) changedFields.push(field);
   }
   // Every value was copied from the same field of a JobExecution; jobId and status always are.
-  const value = fields as JobExecution;
-  const uniformSource = allFromIncoming ? key : undefined;
-  if (changedFields.length === 0) {
-    const tracked = uniformSource ? { value: current, sources, uniformSource } : { value: current, sources };
-    return { outcome: { changed: false, value: current }, tracked };
-  }
-  const tracked = uniformSource ? { value, sources, uniformSource } : { value, sources };
+  const merged = fields as JobExecution;
+  const changedFields = differingFields(current, merged);
+  const value = changedFields.length === 0 ? current : merged;
+  const tracked: TrackedExecution = allFromIncoming ? { value, source: key } : { value, sources };
+  if (changedFields.length === 0) return { outcome: { changed: false, value: current }, tracked };
   return { outcome: { changed: true, value, previous: current, changedFields }, tracked };
 }
 
@@ -159,27 +152,23 @@ export function mergeTracked(previous: TrackedExecution | undefined, incoming: J
  * observations into one value, keep a TrackedExecution (the ExecutionTable does).
  */
 export function mergeExecution(previous: JobExecution | undefined, incoming: JobExecution): MergeOutcome {
-  const tracked =
-    previous === undefined
-      ? undefined
-      : { value: previous, sources: sourcesOf(previous, recencyKey(previous)) };
+  const tracked = previous === undefined ? undefined : { value: previous, source: recencyKey(previous) };
   return mergeTracked(tracked, incoming).outcome;
 }
 
 /** An existing value whose every field is taken to come from `execution` itself (e.g. a cache file). */
 export function trackedFrom(execution: JobExecution): TrackedExecution {
-  const value = pickPresent(execution, FIELDS);
-  const key = recencyKey(value);
-  return { value, sources: sourcesOf(value, key), uniformSource: key };
+  const value = copyPresent(execution);
+  return { value, source: recencyKey(value) };
 }
 
 /**
- * The common case, made cheap: an observation whose every field is identical (`Object.is`) to the
- * known value, such as the unchanged entries of a `notify` list. The value cannot change then (see
- * the loop in mergeTracked: equal executionNumbers keep every field, and each offered value is the
+ * The commonest case, made cheap: an observation whose every field is identical (`Object.is`) to
+ * the known value, such as the unchanged entries of a `notify` list. The value cannot change then
+ * (see mergeFieldByField: equal executionNumbers keep every field, and each offered value is the
  * one already held); only sources the observation supersedes advance, and a source equal to the
  * observation's own key is left as it is. Undefined when any offered field differs (or is an
- * object not shared with the known value): the full merge decides.
+ * object not shared with the known value).
  */
 function mergeRepeated(previous: TrackedExecution, incoming: JobExecution): TrackedMerge | undefined {
   const current = previous.value;
@@ -187,81 +176,53 @@ function mergeRepeated(previous: TrackedExecution, incoming: JobExecution): Trac
   const unchanged = { changed: false, value: current } as const;
   // A repeat of the observation every field came from advances nothing. (sameKey reads only the
   // ordering fields, so the observation itself stands in for its key: nothing is allocated.)
-  if (previous.uniformSource !== undefined && sameKey(previous.uniformSource, incoming)) {
+  if (previous.source !== undefined && sameKey(previous.source, incoming)) {
     return { outcome: unchanged, tracked: previous };
   }
   const key = recencyKey(incoming);
   let sources: Partial<Record<keyof JobExecution, RecencyKey>> | undefined;
   for (const field of FIELDS) {
     if (incoming[field] === undefined) continue;
-    const source = previous.sources[field] ?? recencyKey(current);
+    const source = sourceOf(previous, field);
     if (sameKey(source, key) || !supersedes(key, source)) continue;
-    sources ??= { ...previous.sources };
+    sources ??= sourcesOfEach(previous);
     sources[field] = key;
   }
   return { outcome: unchanged, tracked: sources ? { value: current, sources } : previous };
 }
 
 /**
- * Whether every field `incoming` carries is identical (`Object.is`) to the one `current` holds.
- * Spelled out field by field: this runs for every entry of every notify, and named property
- * reads stay fast where a loop over field names would not.
+ * The common change, made cheap: a newer observation of the same execution that carries every
+ * field the known value has (a notify-next after a notify-next, a describe after a describe),
+ * where the value came from one observation. Then every field is the observation's, which the
+ * field-by-field rule would also conclude. Undefined otherwise.
  */
-function offersOnlyHeldValues(current: JobExecution, incoming: JobExecution): boolean {
-  return (
-    Object.is(incoming.status, current.status) &&
-    offersHeld(incoming.versionNumber, current.versionNumber) &&
-    offersHeld(incoming.lastUpdatedAt, current.lastUpdatedAt) &&
-    offersHeld(incoming.executionNumber, current.executionNumber) &&
-    offersHeld(incoming.queuedAt, current.queuedAt) &&
-    offersHeld(incoming.startedAt, current.startedAt) &&
-    offersHeld(incoming.retryAttempt, current.retryAttempt) &&
-    offersHeld(incoming.approximateSecondsBeforeTimedOut, current.approximateSecondsBeforeTimedOut) &&
-    offersHeld(incoming.statusDetails, current.statusDetails) &&
-    offersHeld(incoming.jobDocument, current.jobDocument)
-  );
+function mergeReplacing(previous: TrackedExecution, incoming: JobExecution): TrackedMerge | undefined {
+  const current = previous.value;
+  if (
+    previous.source === undefined ||
+    compareShared(incoming.executionNumber, current.executionNumber) !== 0
+  ) {
+    return undefined;
+  }
+  if (!offersEveryHeldField(current, incoming)) return undefined;
+  const key = recencyKey(incoming);
+  if (!supersedes(key, previous.source)) return undefined;
+  const value = overlay(incoming, current);
+  const changedFields = differingFields(current, value);
+  if (changedFields.length === 0) {
+    return { outcome: { changed: false, value: current }, tracked: { value: current, source: key } };
+  }
+  return {
+    outcome: { changed: true, value, previous: current, changedFields },
+    tracked: { value, source: key },
+  };
 }
 
-function offersHeld(offered: unknown, held: unknown): boolean {
-  return offered === undefined || Object.is(offered, held);
-}
-
-function sourcesOf(value: JobExecution, key: RecencyKey): FieldSources {
+/** The per-field sources of a tracked value, as a fresh record the caller may change. */
+function sourcesOfEach(tracked: TrackedExecution): Partial<Record<keyof JobExecution, RecencyKey>> {
+  if (tracked.source === undefined) return { ...tracked.sources };
   const sources: Partial<Record<keyof JobExecution, RecencyKey>> = {};
-  for (const field of presentFields(value)) sources[field] = key;
+  for (const field of FIELDS) if (tracked.value[field] !== undefined) sources[field] = tracked.source;
   return sources;
-}
-
-/**
- * A copy of `source` with only the listed fields that are present. `undefined` counts as absent,
- * so a value never carries an explicit undefined (exactOptionalPropertyTypes).
- */
-function pickPresent(source: JobExecution, fields: readonly (keyof JobExecution)[]): JobExecution {
-  const target: Partial<Record<keyof JobExecution, unknown>> = {};
-  for (const field of fields) {
-    const fieldValue = source[field];
-    if (fieldValue !== undefined) target[field] = fieldValue;
-  }
-  // Each value was copied from the same field of a JobExecution. jobId and status are required
-  // and always carried, and every caller that needs them passes FIELDS.
-  return target as JobExecution;
-}
-
-function presentFields(execution: JobExecution): (keyof JobExecution)[] {
-  return FIELDS.filter((field) => execution[field] !== undefined);
-}
-
-/** Structural equality for JSON values (statusDetails, jobDocument); key order does not matter. */
-export function isDeepEqual(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, index) => isDeepEqual(item, b[index]));
-  }
-  const aRecord = a as Record<string, unknown>;
-  const bRecord = b as Record<string, unknown>;
-  const aKeys = Object.keys(aRecord);
-  if (aKeys.length !== Object.keys(bRecord).length) return false;
-  return aKeys.every((key) => Object.hasOwn(bRecord, key) && isDeepEqual(aRecord[key], bRecord[key]));
 }

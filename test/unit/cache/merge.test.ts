@@ -4,6 +4,7 @@ import {
   isDeepEqual,
   mergeExecution,
   mergeTracked,
+  sourceOf,
   trackedFrom,
 } from '../../../src/cache/merge.js';
 import type { JobExecution } from '../../../src/protocol/types.js';
@@ -310,13 +311,13 @@ describe('mergeTracked', () => {
 
   it('records the observation each field came from', () => {
     const { tracked } = mergeTracked(mergeTracked(undefined, v1).tracked, v3Summary);
-    expect(tracked.sources.statusDetails).toEqual({
+    expect(sourceOf(tracked, 'statusDetails')).toEqual({
       status: 'IN_PROGRESS',
       executionNumber: 1,
       versionNumber: 1,
       lastUpdatedAt: v1.lastUpdatedAt,
     });
-    expect(tracked.sources.versionNumber).toMatchObject({ versionNumber: 3 });
+    expect(sourceOf(tracked, 'versionNumber')).toMatchObject({ versionNumber: 3 });
   });
 });
 
