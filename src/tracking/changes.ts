@@ -66,8 +66,13 @@ export function applyNotifyList(
   nowMs: number,
 ): ApplyResult {
   const changes = applyObserved(table, listed, 'notify', nowMs, 'adopt');
-  const listedIds = new Set(listed.map((execution) => execution.jobId));
-  for (const jobId of listedIds) table.confirm(jobId);
+  const listedIds = new Set<string>();
+  for (const { jobId } of listed) {
+    listedIds.add(jobId);
+    table.confirm(jobId);
+  }
+  // Every listed execution is in the table now, so equal sizes mean nothing else is cached.
+  if (listedIds.size === table.size) return { changes, toConfirm: [] };
   const toConfirm: string[] = [];
   for (const execution of table.values()) {
     if (!listedIds.has(execution.jobId) && isPending(execution)) {
