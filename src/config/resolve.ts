@@ -3,7 +3,9 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { resolveTransportKind } from '../transport/kind.js';
-import { agentOptionsSchema, type ParsedAgentOptions } from './schema.js';
+import { acceptAgentOptions } from './accept.js';
+import type { ParsedAgentOptions } from './schema.js';
+import { agentOptionsSchema } from './zod-schema.js';
 
 /** Certificate material read into memory once, at construction. */
 export interface TlsMaterial {
@@ -44,13 +46,23 @@ export function toConfigError(error: z.ZodError): ConfigError {
 }
 
 /**
+ * Validates options and applies defaults: the fast path accepts well-formed options without
+ * zod; anything it refuses is parsed by the zod schema, which names every bad field.
+ */
+export function parseAgentOptions(input: unknown): ParsedAgentOptions {
+  const accepted = acceptAgentOptions(input);
+  if (accepted) return accepted;
+  const parsed = agentOptionsSchema().safeParse(input);
+  if (!parsed.success) throw toConfigError(parsed.error);
+  return parsed.data;
+}
+
+/**
  * Validates options, applies defaults and reads the certificate files, so that every config
  * problem (bad name, unknown key, unreadable file) surfaces at once as a ConfigError.
  */
 export function resolveAgentOptions(input: unknown, context: ResolveContext = {}): ResolvedAgentOptions {
-  const parsed = agentOptionsSchema.safeParse(input);
-  if (!parsed.success) throw toConfigError(parsed.error);
-  const options = parsed.data;
+  const options = parseAgentOptions(input);
   const read = context.readFile ?? ((path: string) => readFileSync(path));
   const baseDir = context.baseDir ?? process.cwd();
 

@@ -116,6 +116,17 @@ describe('resolveAgentOptions', () => {
     }
   });
 
+  it('refuses plain http for the IoT credentials provider, which authenticates with the certificate', () => {
+    const credentials = {
+      source: 'iot-credentials-provider',
+      endpoint: 'http://127.0.0.1:8443',
+      roleAlias: 'jobs-reader',
+    };
+    expect(problemsOf({ ...valid, reconcile: { ...valid.reconcile, credentials } })).toEqual([
+      'reconcile.credentials.endpoint: must be https:// (mutual TLS)',
+    ]);
+  });
+
   it('never puts secrets in the error message', () => {
     const problems = problemsOf({
       ...valid,
