@@ -3,8 +3,8 @@
  * from the bench's list server once to warm up, then once measured, and reports CPU, wall time,
  * bytes allocated (freed by GCs during the run plus heap growth) and bytes held afterwards.
  *
- * - `agent`: JobsHttpClient.listAll (SigV4, fetch, zod) + applyListing into a fresh ExecutionTable,
- *   as the agent's reconcile does (events aside).
+ * - `agent`: JobsHttpClient.listAll (SigV4, node:http keep-alive, validated pages) + applyListing
+ *   into a fresh ExecutionTable, as the agent's reconcile does (events aside).
  * - `aws-sdk`: @aws-sdk/client-iot ListJobExecutionsForThingCommand over every page, the results
  *   kept in an array (what a program built on the SDK would hold).
  */

@@ -1,3 +1,4 @@
+import type { HeaderReader } from './http-exchange.js';
 import {
   HttpError,
   InvalidRequestError,
@@ -40,7 +41,7 @@ export function sanitizeErrorType(raw: string): string {
 }
 
 /** The error type from the `x-amzn-ErrorType` header, else body `__type`, else body `code`. */
-export function readErrorType(headers: Headers, body: unknown): string | undefined {
+export function readErrorType(headers: HeaderReader, body: unknown): string | undefined {
   const candidates = [headers.get('x-amzn-errortype'), field(body, '__type'), field(body, 'code')];
   for (const candidate of candidates) {
     if (candidate === undefined || candidate === null) continue;
@@ -68,7 +69,7 @@ export function isExpiredCredentialsType(type: string | undefined): boolean {
 export function toHttpError(
   operation: string,
   status: number,
-  headers: Headers,
+  headers: HeaderReader,
   bodyText: string,
 ): HttpError {
   const body = parseJson(bodyText);

@@ -17,6 +17,8 @@ import { startDeadline } from './deadline.js';
 import { endpointProblem } from '../endpoint.js';
 import { type ListAllParams, type ListPageParams, listUrl } from './list-request.js';
 import { type ListPage, parseListResponse } from './list-response.js';
+import { type HttpAnswer, type HttpExchange, fetchExchange } from './http-exchange.js';
+import { createNodeHttpExchange } from './node-http-exchange.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from './retry.js';
 import { type Signer, createSigV4Signer } from './signer.js';
 
@@ -33,7 +35,10 @@ export interface JobsHttpClientOptions {
   readonly region: string;
   readonly thingName: string;
   readonly credentials: CredentialsProvider;
-  /** @default globalThis.fetch */
+  /**
+   * Send requests through this fetch instead of the default node:http(s) keep-alive exchange
+   * (a test double, a proxying fetch).
+   */
   readonly fetch?: typeof fetch | undefined;
   /** @default systemClock */
   readonly clock?: Clock | undefined;
@@ -84,7 +89,7 @@ export class JobsHttpClient {
   readonly #endpoint: string;
   readonly #thingName: string;
   readonly #credentials: CredentialsProvider;
-  readonly #fetch: typeof fetch;
+  readonly #exchange: HttpExchange;
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #signer: Signer;
@@ -102,7 +107,7 @@ export class JobsHttpClient {
     this.#endpoint = options.endpoint;
     this.#thingName = options.thingName;
     this.#credentials = options.credentials;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#exchange = options.fetch ? fetchExchange(options.fetch) : createNodeHttpExchange();
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#signer = options.signer ?? createSigV4Signer({ region: options.region, service: 'iot' });
@@ -135,13 +140,13 @@ export class JobsHttpClient {
     };
     return withRetries(context, async () => {
       try {
-        return await this.#exchange(url, signal);
+        return await this.#signedGet(url, signal);
       } catch (error) {
         // Temporary credentials can expire between the cache's check and AWS's: refresh once.
         if (!refreshedCredentials && error instanceof ExpiredCredentials) {
           refreshedCredentials = true;
           this.#credentials.invalidate();
-          return await this.#exchange(url, signal);
+          return await this.#signedGet(url, signal);
         }
         throw error;
       }
@@ -157,7 +162,7 @@ export class JobsHttpClient {
    */
   async listAll(params: ListAllParams = {}, signal?: AbortSignal): Promise<JobExecution[]> {
     listUrl(this.#endpoint, this.#thingName, params);
-    const byJobId = new Map<string, JobExecution>();
+    const executions: JobExecution[] = [];
     const seenTokens = new Set<string>();
     let pagesRead = 0;
     let nextToken: string | undefined;
@@ -167,10 +172,7 @@ export class JobsHttpClient {
       }
       const page = await this.listPage(nextToken === undefined ? params : { ...params, nextToken }, signal);
       pagesRead++;
-      for (const execution of page.executions) {
-        byJobId.delete(execution.jobId);
-        byJobId.set(execution.jobId, execution);
-      }
+      for (const execution of page.executions) executions.push(execution);
       nextToken = page.nextToken;
       if (nextToken !== undefined) {
         if (seenTokens.has(nextToken)) {
@@ -182,11 +184,11 @@ export class JobsHttpClient {
         seenTokens.add(nextToken);
       }
     } while (nextToken !== undefined);
-    return [...byJobId.values()];
+    return keepLastOfEachJob(executions);
   }
 
   /** One signed GET and its decoded page; throws typed errors. */
-  async #exchange(url: URL, signal: AbortSignal | undefined): Promise<ListPage> {
+  async #signedGet(url: URL, signal: AbortSignal | undefined): Promise<ListPage> {
     const credentials = await this.#credentials.get(signal);
     const headers = await this.#signer.sign(
       { method: 'GET', url, headers: {} },
@@ -194,16 +196,9 @@ export class JobsHttpClient {
       this.#clock.now(),
     );
     const deadline = startDeadline(this.#clock, this.#requestTimeoutMs, signal);
-    let response: Response;
-    let text: string;
+    let answer: HttpAnswer;
     try {
-      response = await this.#fetch(url, {
-        method: 'GET',
-        headers,
-        redirect: 'manual',
-        signal: deadline.signal,
-      });
-      text = await response.text();
+      answer = await this.#exchange({ method: 'GET', url, headers, signal: deadline.signal });
     } catch (error) {
       if (signal?.aborted) throw new AbortedError(OPERATION, { cause: signal.reason });
       if (deadline.timedOut) throw new TimeoutError(OPERATION, this.#requestTimeoutMs, { cause: error });
@@ -211,12 +206,12 @@ export class JobsHttpClient {
     } finally {
       deadline.dispose();
     }
-    if (response.status < 200 || response.status > 299) {
-      const httpError = toHttpError(OPERATION, response.status, response.headers, text);
+    if (answer.status < 200 || answer.status > 299) {
+      const httpError = toHttpError(OPERATION, answer.status, answer.headers, answer.body);
       if (isExpired(httpError, credentials, this.#clock.now())) throw new ExpiredCredentials(httpError);
       throw httpError;
     }
-    return decodePage(response, text);
+    return decodePage(answer);
   }
 }
 
@@ -242,22 +237,35 @@ class ExpiredCredentials extends Error {
   }
 }
 
+/**
+ * Each jobId once, at the position of its last summary (a listing that shifted between pages can
+ * list a job twice; the later page is the newer). Without repeats, `executions` itself.
+ */
+function keepLastOfEachJob(executions: JobExecution[]): JobExecution[] {
+  const lastIndex = new Map<string, number>();
+  for (let index = 0; index < executions.length; index++) {
+    const execution = executions[index];
+    if (execution) lastIndex.set(execution.jobId, index);
+  }
+  if (lastIndex.size === executions.length) return executions;
+  return executions.filter((execution, index) => lastIndex.get(execution.jobId) === index);
+}
+
 function isExpired(error: HttpError, credentials: AwsCredentials, nowMs: number): boolean {
   if (isExpiredCredentialsType(error.errorType)) return true;
   return error.status === 403 && credentials.expiresAt !== undefined && credentials.expiresAt <= nowMs;
 }
 
-function decodePage(response: Response, text: string): ListPage {
-  const extra = { requestId: response.headers.get('x-amzn-requestid') ?? undefined, bodyPreview: text };
+function decodePage({ status, headers, body }: HttpAnswer): ListPage {
+  const extra = { requestId: headers.get('x-amzn-requestid') ?? undefined, bodyPreview: body };
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(body);
   } catch {
-    throw new MalformedResponseError(OPERATION, response.status, undefined, 'response is not JSON', extra);
+    throw new MalformedResponseError(OPERATION, status, undefined, 'response is not JSON', extra);
   }
   const parsed = parseListResponse(json);
-  if (!parsed.ok)
-    throw new MalformedResponseError(OPERATION, response.status, undefined, parsed.problem, extra);
+  if (!parsed.ok) throw new MalformedResponseError(OPERATION, status, undefined, parsed.problem, extra);
   return parsed.page;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JobExecution } from '../protocol/types.js';
+import { fastReadListPage } from './fast-list-response.js';
 
 /**
  * The ListJobExecutionsForThing response (restJson1). Timestamps are epoch seconds as JSON
@@ -38,8 +39,17 @@ export interface ListPage {
 
 export type ParsedListResponse = { ok: true; page: ListPage } | { ok: false; problem: string };
 
-/** Validates a decoded response body; never throws. */
+/**
+ * Validates a decoded response body; never throws. Pages in AWS's own form take the fast reader;
+ * anything it declines goes through the schema, which accepts it or names the problem.
+ */
 export function parseListResponse(json: unknown): ParsedListResponse {
+  const page = fastReadListPage(json);
+  return page === undefined ? parseListResponseBySchema(json) : { ok: true, page };
+}
+
+/** parseListResponse by the zod schema alone: the reference the fast reader is tested against. */
+export function parseListResponseBySchema(json: unknown): ParsedListResponse {
   const parsed = responseSchema.safeParse(json);
   if (!parsed.success) {
     const [issue] = parsed.error.issues;

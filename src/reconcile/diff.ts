@@ -38,18 +38,11 @@ export function applyListing(
   listingStartedAtMs: number,
   nowMs: number,
 ): ListingChanges {
-  const listed = new Map<string, JobExecution>();
-  for (const execution of listing) {
-    // Duplicates are rare (a listing that shifted between pages); a unique entry goes in as it is,
-    // since table.apply below copies what it keeps.
-    const seen = listed.get(execution.jobId);
-    listed.set(execution.jobId, seen ? mergeExecution(seen, execution).value : execution);
-  }
-
+  const listed = mergeDuplicates(listing);
   const changes: ListingChanges = { added: [], updated: [], removed: [] };
-  for (const [jobId, execution] of listed) {
+  for (const execution of listed.values()) {
     const outcome = table.apply(execution, nowMs);
-    table.confirm(jobId);
+    table.confirm(execution.jobId);
     if (!outcome.changed) continue;
     if (outcome.previous === undefined) {
       changes.added.push(outcome.value);
@@ -58,14 +51,38 @@ export function applyListing(
       changes.updated.push({ execution: value, previous, changedFields });
     }
   }
+  // apply() leaves every listed execution in the table, so a table no larger than the listing
+  // holds nothing unlisted: the scan (a copy of the whole table) is skipped, as it is on almost
+  // every reconcile.
+  if (table.size > listed.size) removeUnlisted(table, listed, listingStartedAtMs, changes.removed);
+  return changes;
+}
 
+/** The listing by jobId, in listing order; entries listed more than once merged into one. */
+function mergeDuplicates(listing: readonly JobExecution[]): Map<string, JobExecution> {
+  const listed = new Map<string, JobExecution>();
+  for (const execution of listing) {
+    // Duplicates are rare (a listing that shifted between pages); a unique entry goes in as it is,
+    // since table.apply copies what it keeps.
+    const seen = listed.get(execution.jobId);
+    listed.set(execution.jobId, seen ? mergeExecution(seen, execution).value : execution);
+  }
+  return listed;
+}
+
+/** Removes cached executions the listing lacks, unless they changed while it was in flight. */
+function removeUnlisted(
+  table: ExecutionTable,
+  listed: ReadonlyMap<string, JobExecution>,
+  listingStartedAtMs: number,
+  removed: JobExecution[],
+): void {
   // A copy: entries are removed while scanning.
   for (const cached of [...table.values()]) {
     if (listed.has(cached.jobId)) continue;
     const changedAtMs = table.lastChangedAt(cached.jobId);
     if (changedAtMs !== undefined && changedAtMs >= listingStartedAtMs) continue;
-    const removed = table.remove(cached.jobId);
-    if (removed) changes.removed.push(removed);
+    const gone = table.remove(cached.jobId);
+    if (gone) removed.push(gone);
   }
-  return changes;
 }

@@ -264,6 +264,32 @@ describe('JobsHttpClient failures', () => {
   });
 });
 
+describe('JobsHttpClient listAll', () => {
+  const summaryOf = (jobId: string, status: string): unknown => ({
+    jobId,
+    jobExecutionSummary: { status },
+  });
+
+  it('keeps the last summary of a job listed on two pages, at its last position', async () => {
+    const { fetch } = fakeFetch(
+      json({ executionSummaries: [summaryOf('a', 'QUEUED'), summaryOf('b', 'QUEUED')], nextToken: 't1' }),
+      json({ executionSummaries: [summaryOf('c', 'QUEUED'), summaryOf('a', 'IN_PROGRESS')] }),
+    );
+    const executions = await client({ fetch }).listAll();
+    expect(executions).toEqual([
+      { jobId: 'b', status: 'QUEUED' },
+      { jobId: 'c', status: 'QUEUED' },
+      { jobId: 'a', status: 'IN_PROGRESS' },
+    ]);
+  });
+
+  it('lists every page in order when no job repeats', async () => {
+    const { fetch } = fakeFetch(page(['a', 'b'], 't1'), page(['c'], 't2'), page(['d']));
+    const executions = await client({ fetch }).listAll();
+    expect(executions.map((e) => e.jobId)).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
+
 describe('asListSource', () => {
   it('is an ExecutionListSource', () => {
     expectTypeOf(asListSource(client())).toExtend<ExecutionListSource>();

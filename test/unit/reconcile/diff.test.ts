@@ -162,6 +162,17 @@ describe('applyListing', () => {
     expect(changes).toEqual({ added: [rerun], updated: [], removed: [] });
   });
 
+  it('removes an unlisted execution even when the listing repeats a job as often as the table has entries', () => {
+    const table = new ExecutionTable([notified('listed'), notified('deleted')]);
+    const changes = applyListing(
+      table,
+      [summary('listed'), summary('listed', { lastUpdatedAt: 1_700_000_001 })],
+      STARTED_MS,
+      NOW_MS,
+    );
+    expect(changes.removed.map((e) => e.jobId)).toEqual(['deleted']);
+  });
+
   it('reports a re-run found by the listing as an update of the job', () => {
     const table = new ExecutionTable([
       notified('a', { status: 'FAILED', versionNumber: 4, jobDocument: { op: 'x' } }),
