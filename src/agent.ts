@@ -20,11 +20,12 @@ import type { DeviceSettableStatus, StatusDetails } from './protocol/types.js';
 import type { JobsClient } from './requests/jobs-client.js';
 import type { PendingExecutions } from './requests/jobs-requester.js';
 import { DEFAULT_REQUEST_RETRY, type RetryPolicy } from './requests/retry.js';
+import { lazyListSource } from './lazy-list-source.js';
 import { CachePersistence } from './persistence.js';
 import { Session } from './session.js';
 import type { ExecutionChange } from './tracking/changes.js';
+import { selectTransportFactory } from './transport/select.js';
 import type { TransportFactory } from './transport/transport.js';
-import { createListSource, createTransportFactory } from './wiring.js';
 
 /** Everything with side effects or nondeterminism, injectable; each has a working default. */
 export interface AgentDependencies {
@@ -98,9 +99,10 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
       randomUUID: dependencies.randomUUID ?? nodeRandomUUID,
       logger: this.#logger,
       transportFactory:
-        dependencies.transportFactory ?? createTransportFactory(this.#options, this.#clock, this.#logger),
-      listSource:
-        dependencies.listSource ?? createListSource(this.#options, dependencies, this.#clock, random),
+        dependencies.transportFactory ??
+        selectTransportFactory(this.#options, process.env, { clock: this.#clock, logger: this.#logger }),
+      // The HTTP stack loads on the first reconcile, not with the agent (see lazyListSource).
+      listSource: dependencies.listSource ?? lazyListSource(this.#options, dependencies, this.#clock, random),
       sink: {
         changes: (changes) => {
           this.#publishChanges(changes);

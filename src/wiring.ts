@@ -11,18 +11,12 @@ import {
 } from './http/credential-providers.js';
 import { JobsHttpClient } from './http/jobs-http-client.js';
 import type { ExecutionListSource } from './reconcile/source.js';
-import type { Logger } from './logger.js';
-import { selectTransportFactory } from './transport/select.js';
-import type { TransportFactory } from './transport/transport.js';
 
-/** The transport the options' `transport` names (MQTT.js, the AWS CRT, or Greengrass IPC). */
-export function createTransportFactory(
-  options: ResolvedAgentOptions,
-  clock: Clock,
-  logger: Logger,
-): TransportFactory {
-  return selectTransportFactory(options, process.env, { clock, logger });
-}
+/**
+ * The agent's HTTP side: credentials as the config names them, and the reconcile listing. Heavy
+ * (the SigV4 signer and the credential providers), so the agent imports it on its first
+ * reconcile (lazy-list-source.ts); the CLI's `list` imports it directly.
+ */
 
 /** Credentials as the config names them. */
 export function createCredentialsProvider(
@@ -55,15 +49,14 @@ export function createCredentialsProvider(
   }
 }
 
-/** The reconcile listing over HTTPS, or undefined when the options have no `reconcile` section. */
+/** The reconcile listing over HTTPS, ListJobExecutionsForThing every page, for the `reconcile` section. */
 export function createListSource(
   options: ResolvedAgentOptions,
+  reconcile: NonNullable<ResolvedAgentOptions['reconcile']>,
   overrides: { readonly credentials?: CredentialsProvider; readonly fetch?: typeof fetch },
   clock: Clock,
   random: () => number,
-): ExecutionListSource | undefined {
-  const reconcile = options.reconcile;
-  if (!reconcile) return undefined;
+): ExecutionListSource {
   const client = new JobsHttpClient({
     endpoint: reconcile.endpoint,
     region: reconcile.region,
