@@ -4,7 +4,7 @@
  * the events. A loopback transport (no sockets) feeds the bench's own payloads
  * (bench/children/wire.ts) to a real JobsAgent, with TextDecoder + JSON.parse alone as the floor.
  *
- *   node --import tsx bench/agent-micro.ts [--profile]
+ *   node --import tsx bench/agent-micro.ts [next|notify]
  */
 import { join } from 'node:path';
 import { JobsAgent } from '../src/index.js';
@@ -82,7 +82,9 @@ function payloads(workload: 'next' | 'notify', count: number, first: number): Ui
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 await ensureCerts();
+const only = process.argv[2];
 for (const workload of ['next', 'notify'] as const) {
+  if (only !== undefined && only !== workload) continue;
   const topic = `$aws/things/${THING}/jobs/${workload === 'next' ? 'notify-next' : 'notify'}`;
   const { agent, feed, seen } = await startAgent();
   const floor: number[] = [];

@@ -1,5 +1,5 @@
 import type { JobExecution } from '../protocol/types.js';
-import { mergeTracked, trackedFrom, type MergeOutcome, type TrackedExecution } from './merge.js';
+import { isRepeat, mergeTracked, trackedFrom, type MergeOutcome, type TrackedExecution } from './merge.js';
 
 /**
  * What apply() may do with the nested values of an observation: `copy` them (the default: the
@@ -13,6 +13,8 @@ interface Entry {
   readonly tracked: TrackedExecution;
   /** Local clock ms of the last change; undefined for entries loaded at construction. */
   readonly changedAtMs: number | undefined;
+  /** What apply() returns for a repeat of this state, made once per state rather than per repeat. */
+  readonly unchanged: MergeOutcome;
 }
 
 /**
@@ -36,7 +38,7 @@ export class ExecutionTable {
       const tracked = existing
         ? mergeTracked(existing.tracked, ownCopy(execution)).tracked
         : trackedFrom(ownCopy(execution));
-      this.#entries.set(execution.jobId, { tracked: deepFreeze(tracked), changedAtMs: undefined });
+      this.#entries.set(execution.jobId, entryOf(deepFreeze(tracked), undefined));
     }
   }
 
@@ -74,6 +76,8 @@ export class ExecutionTable {
    */
   apply(incoming: JobExecution, observedAtMs: number, ownership: Ownership = 'copy'): MergeOutcome {
     const current = this.#entries.get(incoming.jobId);
+    // Most entries of a notify repeat what is held: answered without merging or allocating.
+    if (current !== undefined && isRepeat(current.tracked, incoming)) return current.unchanged;
     // The merge copies the top level and keeps held nested values it was offered again; only
     // new nested values (statusDetails, jobDocument) are still the caller's, and own() copies
     // just those. Copying every observation whole (structuredClone) and re-freezing it was most
@@ -83,7 +87,7 @@ export class ExecutionTable {
     own(tracked.value, ownership);
     // Even an unchanged value can get newer sources (the same statusDetails seen in a newer state).
     const changedAtMs = outcome.changed ? observedAtMs : current?.changedAtMs;
-    this.#entries.set(incoming.jobId, { tracked, changedAtMs });
+    this.#entries.set(incoming.jobId, entryOf(tracked, changedAtMs));
     return outcome;
   }
 
@@ -136,6 +140,10 @@ export class ExecutionTable {
     }
     return head;
   }
+}
+
+function entryOf(tracked: TrackedExecution, changedAtMs: number | undefined): Entry {
+  return { tracked, changedAtMs, unchanged: { changed: false, value: tracked.value } };
 }
 
 function compareStrings(a: string, b: string): number {

@@ -163,6 +163,19 @@ export function trackedFrom(execution: JobExecution): TrackedExecution {
 }
 
 /**
+ * Whether `incoming` repeats the one observation every field of `tracked` came from: then the
+ * merge changes nothing at all, not even a source (a notify entry that did not change). No
+ * allocation: sameKey reads only the ordering fields, so the observation stands in for its key.
+ */
+export function isRepeat(tracked: TrackedExecution, incoming: JobExecution): boolean {
+  return offersOnlyHeldValues(tracked.value, incoming) && repeatsSource(tracked, incoming);
+}
+
+function repeatsSource(tracked: TrackedExecution, incoming: JobExecution): boolean {
+  return tracked.source !== undefined && sameKey(tracked.source, incoming);
+}
+
+/**
  * The commonest case, made cheap: an observation whose every field is identical (`Object.is`) to
  * the known value, such as the unchanged entries of a `notify` list. The value cannot change then
  * (see mergeFieldByField: equal executionNumbers keep every field, and each offered value is the
@@ -174,11 +187,7 @@ function mergeRepeated(previous: TrackedExecution, incoming: JobExecution): Trac
   const current = previous.value;
   if (!offersOnlyHeldValues(current, incoming)) return undefined;
   const unchanged = { changed: false, value: current } as const;
-  // A repeat of the observation every field came from advances nothing. (sameKey reads only the
-  // ordering fields, so the observation itself stands in for its key: nothing is allocated.)
-  if (previous.source !== undefined && sameKey(previous.source, incoming)) {
-    return { outcome: unchanged, tracked: previous };
-  }
+  if (repeatsSource(previous, incoming)) return { outcome: unchanged, tracked: previous };
   const key = recencyKey(incoming);
   let sources: Partial<Record<keyof JobExecution, RecencyKey>> | undefined;
   for (const field of FIELDS) {
