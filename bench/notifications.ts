@@ -8,6 +8,7 @@ import { CERTS_DIR } from '../test/helpers/certs.js';
 import type { BenchBroker } from './lib/broker.js';
 import { Child } from './lib/children.js';
 import { median, percentile } from './lib/stats.js';
+import { handlesWorkload } from './children/wire.js';
 import type {
   PublisherMessage,
   SubjectConfig,
@@ -77,6 +78,7 @@ export async function runNotificationBench(
     for (let rep = 1; rep <= settings.reps; rep++) {
       for (const workload of ['next', 'notify'] as const) {
         for (const kind of settings.kinds) {
+          if (!handlesWorkload(kind, workload)) continue;
           serial++;
           const run = await runSubject(publisher, broker, settings, kind, workload, serial);
           runs.push(run);
@@ -96,6 +98,7 @@ export async function runNotificationBench(
   const rows: NotificationRow[] = [];
   for (const workload of ['next', 'notify'] as const) {
     for (const kind of settings.kinds) {
+      if (!handlesWorkload(kind, workload)) continue;
       const mine = runs.filter((run) => run.kind === kind && run.workload === workload);
       const ok = mine.filter((run) => run.failure === undefined);
       rows.push({

@@ -38,6 +38,7 @@ const ALL_KINDS: readonly SubjectKind[] = [
   'sdk-v2',
   'agent-crt',
   'sdk-v2-client-v2',
+  'sdk-v1',
 ];
 const LABELS: Record<SubjectKind, string> = {
   raw: 'MQTT.js + JSON.parse (floor)',
@@ -46,6 +47,7 @@ const LABELS: Record<SubjectKind, string> = {
   'sdk-v2': 'SDK v2 IotJobsClient (CRT, MQTT 3.1.1)',
   'agent-crt': 'JobsAgent over CRT (MQTT 3.1.1)',
   'sdk-v2-client-v2': 'SDK v2 IotJobsClientv2 (CRT, MQTT 5)',
+  'sdk-v1': 'SDK v1 jobs module (MQTT.js 4)',
 };
 
 await ensureCerts();
@@ -164,6 +166,15 @@ for (const w of ['next', 'notify'] as const) {
       goal: `agent CPU/msg below IotJobsClientv2 (${name})`,
       measured: `${round(agentCpu)} vs ${round(v2.cpuMicrosPerMessage)} µs`,
       met: agentCpu < v2.cpuMicrosPerMessage,
+    });
+  }
+  const v1 = row('sdk-v1', w);
+  if (v1 && v1.runs > 0) {
+    const agentCpu = row('agent', w)?.cpuMicrosPerMessage ?? Number.NaN;
+    goals.push({
+      goal: `agent CPU/msg below the SDK v1 jobs module (${name})`,
+      measured: `${round(agentCpu)} vs ${round(v1.cpuMicrosPerMessage)} µs`,
+      met: agentCpu < v1.cpuMicrosPerMessage,
     });
   }
   const crt = row('agent-crt', w);

@@ -282,6 +282,47 @@ async function startSdkV2ClientV2(): Promise<number> {
   return importMs;
 }
 
+/**
+ * The AWS IoT Device SDK v1 jobs module (aws-iot-device-sdk, MQTT.js 4 inside). It handles only
+ * notify-next, and hands its callback a job object without the versionNumber, so the seq is
+ * counted: QoS 1 from one publisher arrives in order, and a lost message shows up as the last seq
+ * never arriving (the run then ends after QUIET_MS and counts it lost).
+ */
+async function startSdkV1(): Promise<number> {
+  const before = performance.now();
+  const sdk = (await import('aws-iot-device-sdk')).default;
+  const importMs = performance.now() - before;
+  const jobs = sdk.jobs({
+    host: 'localhost',
+    port: config.port,
+    protocol: 'mqtts',
+    clientId: config.clientId,
+    caPath: files.ca,
+    certPath: files.cert,
+    keyPath: files.key,
+    keepalive: 300,
+  });
+  await new Promise<void>((resolve, reject) => {
+    jobs.once('connect', () => {
+      resolve();
+    });
+    jobs.once('error', reject);
+  });
+  jobs.subscribeToJobs(config.thingName, 'ota', (error) => {
+    if (error === null) onSeq(++countedSeq);
+  });
+  // subscribeToJobs subscribes at QoS 0; every other receiver here is at QoS 1 (with its PUBACKs),
+  // so the same topic is subscribed again at QoS 1, which replaces the QoS 0 subscription.
+  await new Promise<void>((resolve, reject) => {
+    jobs.subscribe(notifyNextTopic, { qos: 1 }, (error) => {
+      if (error) reject(error);
+      else resolve();
+    });
+  });
+  return importMs;
+}
+let countedSeq = 0;
+
 async function start(): Promise<number> {
   switch (config.kind) {
     case 'raw':
@@ -296,6 +337,8 @@ async function start(): Promise<number> {
       return startSdkV2();
     case 'sdk-v2-client-v2':
       return startSdkV2ClientV2();
+    case 'sdk-v1':
+      return startSdkV1();
   }
 }
 
@@ -310,6 +353,7 @@ process.on('message', (raw) => {
     return;
   }
   highest = command.first - 1;
+  countedSeq = command.first - 1;
   measure = {
     first: command.first,
     warmupEnd: command.first + command.warmup - 1,

@@ -68,7 +68,13 @@ export type SubjectKind =
   | 'agent' // JobsAgent over MQTT.js
   | 'agent-crt' // JobsAgent over the CRT transport (aws-iot-device-sdk-v2 connection)
   | 'sdk-v2' // aws-iot-device-sdk-v2 IotJobsClient on an MQTT 3.1.1 CRT connection
-  | 'sdk-v2-client-v2'; // aws-iot-device-sdk-v2 IotJobsClientv2 on an MQTT 5 CRT client
+  | 'sdk-v2-client-v2' // aws-iot-device-sdk-v2 IotJobsClientv2 on an MQTT 5 CRT client
+  | 'sdk-v1'; // aws-iot-device-sdk (v1) jobs module: notify-next only
+
+/** Whether a receiver handles a workload at all (the v1 jobs module ignores notify). */
+export function handlesWorkload(kind: SubjectKind, workload: Workload): boolean {
+  return kind !== 'sdk-v1' || workload === 'next';
+}
 
 export interface SubjectConfig {
   readonly kind: SubjectKind;
