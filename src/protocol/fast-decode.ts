@@ -123,15 +123,19 @@ function readData(wire: unknown): JobExecution | null | undefined {
 
 /** Reads an optional list of summaries with one status; `undefined` to decline. */
 function readSummaries(wire: unknown, status: ExecutionStatus): JobExecution[] | undefined {
-  if (wire === undefined) return [];
-  if (!Array.isArray(wire)) return undefined;
   const executions: JobExecution[] = [];
+  return wire === undefined || appendSummaries(wire, status, executions) ? executions : undefined;
+}
+
+/** Appends a list of summaries with one status to `executions`; false to decline. */
+function appendSummaries(wire: unknown, status: ExecutionStatus, executions: JobExecution[]): boolean {
+  if (!Array.isArray(wire)) return false;
   for (const entry of wire as readonly unknown[]) {
     const execution = readSummary(entry, status);
-    if (execution === undefined) return undefined;
+    if (execution === undefined) return false;
     executions.push(execution);
   }
-  return executions;
+  return true;
 }
 
 /** `{ timestamp? }` or `{ clientToken?, timestamp? }` as the codec copies them; undefined declines. */
@@ -165,10 +169,8 @@ export function fastDecodeNotify(json: Readonly<Record<string, unknown>>): Notif
     if (!isPlainObject(jobs)) return undefined;
     for (const key of Object.keys(jobs)) {
       if (!isKnownStatus(key)) return undefined;
-      const list = readSummaries(jobs[key], key);
       // An explicit `undefined` cannot come from JSON; the schema would reject it as not an array.
-      if (list === undefined || jobs[key] === undefined) return undefined;
-      for (const execution of list) executions.push(execution);
+      if (!appendSummaries(jobs[key], key, executions)) return undefined;
     }
   }
   return { ...header, executions };
