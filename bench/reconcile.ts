@@ -1,9 +1,14 @@
 /**
  * Reconcile cost: the agent's listing + merge against @aws-sdk/client-iot listing the same pages
  * from the same local server (a separate process), 1,000 and 10,000 executions at 250 a page.
+ *
+ * `npm run bench` runs it after the notification bench. To run this part alone (no broker, no
+ * results file): `node --import tsx bench/reconcile.ts [--reps 5]`.
  */
-import { Child } from './lib/children.js';
-import { median } from './lib/stats.js';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Child, buildChildren } from './lib/children.js';
+import { median, ratio, round } from './lib/stats.js';
 
 export type ReconcileClient = 'agent' | 'aws-sdk';
 
@@ -87,4 +92,24 @@ export async function runReconcileBench(
     }
   }
   return rows;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { reps: { type: 'string', default: '5' } } });
+  const log = (line: string): void => {
+    process.stderr.write(`${line}\n`);
+  };
+  buildChildren();
+  const rows = await runReconcileBench(
+    { reps: Number(values.reps), sizes: [1_000, 10_000], pageSize: 250 },
+    log,
+  );
+  for (const row of rows.filter((r) => r.client === 'agent')) {
+    const sdk = rows.find((r) => r.client === 'aws-sdk' && r.executions === row.executions);
+    process.stdout.write(
+      `${row.executions} executions: agent ${round(row.cpuMs)} ms CPU, SDK ${round(sdk?.cpuMs ?? Number.NaN)} ms ` +
+        `(${ratio(row.cpuMs, sdk?.cpuMs ?? Number.NaN)}x), ${Math.round(row.heldBytesPerExecution)} B held/execution; ` +
+        `medians of ${row.runs}\n`,
+    );
+  }
 }
