@@ -138,7 +138,9 @@ function mergeFieldByField(previous: TrackedExecution, incoming: JobExecution): 
     }
   }
   // Every value was copied from the same field of a JobExecution; jobId and status always are.
-  const merged = fields as JobExecution;
+  // Copied once more through copyPresent so that every value in the table is built the same way
+  // (one V8 hidden class per set of fields, never shared with the `sources` records built here).
+  const merged = copyPresent(fields as JobExecution);
   const changedFields = differingFields(current, merged);
   const value = changedFields.length === 0 ? current : merged;
   const tracked: TrackedExecution = allFromIncoming ? { value, source: key } : { value, sources };
