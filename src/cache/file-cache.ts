@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { CacheError } from '../errors.js';
 import type { CacheSnapshot, ExecutionCache } from './execution-cache.js';
 import { readJsonFile, writeFileAtomic } from './json-file.js';
+import { loadZod } from '../zod-loader.js';
 
 /**
  * The state file's format version. Bump it when the shape changes incompatibly; a file with
@@ -9,36 +9,49 @@ import { readJsonFile, writeFileAtomic } from './json-file.js';
  */
 const FORMAT_VERSION = 1;
 
-const count = z.number().int().nonnegative();
-const seconds = z.number().nonnegative();
-
-/** One execution as stored. Unknown keys are dropped, so additive changes keep version 1 readable. */
-const StoredExecutionSchema = z.object({
-  jobId: z.string().min(1),
-  status: z.string().min(1),
-  queuedAt: seconds.exactOptional(),
-  startedAt: seconds.exactOptional(),
-  lastUpdatedAt: seconds.exactOptional(),
-  executionNumber: count.exactOptional(),
-  versionNumber: count.exactOptional(),
-  retryAttempt: count.exactOptional(),
-  statusDetails: z.record(z.string(), z.string()).exactOptional(),
-  jobDocument: z.union([z.string(), z.record(z.string(), z.unknown())]).exactOptional(),
-  approximateSecondsBeforeTimedOut: seconds.exactOptional(),
-});
-
 /**
  * The state file: `{ "version": 1, "thingName": ..., "savedAt": <epoch ms>, "executions": [...] }`.
- * The version is checked on its own first, so a file from another format version gets a clear
- * message instead of a list of shape errors.
+ * Built (and zod loaded) on the first load, not at import. Unknown keys of a stored execution are
+ * dropped, so additive changes keep version 1 readable.
  */
-const VersionSchema = z.object({ version: z.unknown() });
-const StateFileSchema = z.object({
-  version: z.literal(FORMAT_VERSION),
-  thingName: z.string().min(1),
-  savedAt: z.number().int().nonnegative(),
-  executions: z.array(StoredExecutionSchema),
-});
+function buildStateFileSchema() {
+  const z = loadZod();
+  const count = z.number().int().nonnegative();
+  const seconds = z.number().nonnegative();
+  const storedExecution = z.object({
+    jobId: z.string().min(1),
+    status: z.string().min(1),
+    queuedAt: seconds.exactOptional(),
+    startedAt: seconds.exactOptional(),
+    lastUpdatedAt: seconds.exactOptional(),
+    executionNumber: count.exactOptional(),
+    versionNumber: count.exactOptional(),
+    retryAttempt: count.exactOptional(),
+    statusDetails: z.record(z.string(), z.string()).exactOptional(),
+    jobDocument: z.union([z.string(), z.record(z.string(), z.unknown())]).exactOptional(),
+    approximateSecondsBeforeTimedOut: seconds.exactOptional(),
+  });
+  return z.object({
+    version: z.literal(FORMAT_VERSION),
+    thingName: z.string().min(1),
+    savedAt: z.number().int().nonnegative(),
+    executions: z.array(storedExecution),
+  });
+}
+
+let stateFileSchemaBuilt: ReturnType<typeof buildStateFileSchema> | undefined;
+
+function stateFileSchema(): ReturnType<typeof buildStateFileSchema> {
+  stateFileSchemaBuilt ??= buildStateFileSchema();
+  return stateFileSchemaBuilt;
+}
+
+/** The version, read on its own first, so another format version gets a clear message. */
+function versionOf(data: unknown): { readonly found: boolean; readonly version: unknown } {
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return { found: false, version: undefined };
+  return { found: true, version: (data as { version?: unknown }).version };
+}
 
 /**
  * An ExecutionCache in one JSON file, readable and writable by the owner only (0600).
@@ -66,19 +79,19 @@ export class FileExecutionCache implements ExecutionCache {
     const data = await readJsonFile(path, 'the state file');
     if (data === undefined) return undefined;
 
-    const versioned = VersionSchema.safeParse(data);
-    if (versioned.success && versioned.data.version !== FORMAT_VERSION) {
-      const { version } = versioned.data;
+    const versioned = versionOf(data);
+    if (versioned.found && versioned.version !== FORMAT_VERSION) {
+      const { version } = versioned;
       const found =
         version === undefined
           ? 'no format version'
           : `format version ${JSON.stringify(version).slice(0, 40)}`;
       throw new CacheError(`the state file ${path} has ${found}, expected ${FORMAT_VERSION}`, path);
     }
-    const parsed = StateFileSchema.safeParse(data);
+    const parsed = stateFileSchema().safeParse(data);
     if (!parsed.success) {
       throw new CacheError(
-        `the state file ${path} does not hold an execution cache: ${z.prettifyError(parsed.error)}`,
+        `the state file ${path} does not hold an execution cache: ${loadZod().prettifyError(parsed.error)}`,
         path,
         { cause: parsed.error },
       );

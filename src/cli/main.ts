@@ -2,10 +2,6 @@
 import { parseArgs } from 'node:util';
 import type { LogLevel } from '../logger.js';
 import { CliExit, EXIT_USAGE, exitFor } from './exit.js';
-import { demoCommand } from './demo.js';
-import { listCommand } from './list.js';
-import { runCommand } from './run.js';
-import { simulatorCommand } from './simulator-command.js';
 
 const USAGE = `usage:
   iot-jobs-agent run --config FILE [--log-level debug|info|warn|error]
@@ -64,8 +60,11 @@ async function main(argv: readonly string[]): Promise<number> {
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
     throw new CliExit(EXIT_USAGE, `--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   }
+  // Each command loads its own modules: `run` on a device never loads the simulator (aedes) or,
+  // unless it reconciles, the HTTP client.
   switch (command) {
-    case 'run':
+    case 'run': {
+      const { runCommand } = await import('./run.js');
       return runCommand({
         configPath: requireConfig(values.config),
         logLevel: logLevel as LogLevel,
@@ -73,7 +72,9 @@ async function main(argv: readonly string[]): Promise<number> {
         stderr: writeStderr,
         stopSignal: stopSignal(),
       });
-    case 'list':
+    }
+    case 'list': {
+      const { listCommand } = await import('./list.js');
       return listCommand({
         configPath: requireConfig(values.config),
         status: values.status,
@@ -82,7 +83,9 @@ async function main(argv: readonly string[]): Promise<number> {
         namespaceId: values['namespace-id'],
         stdout: writeStdout,
       });
-    case 'simulator':
+    }
+    case 'simulator': {
+      const { simulatorCommand } = await import('./simulator-command.js');
       return simulatorCommand({
         stateDir: values['state-dir'],
         mqttPort: values['mqtt-port'],
@@ -92,7 +95,9 @@ async function main(argv: readonly string[]): Promise<number> {
         stderr: writeStderr,
         stopSignal: stopSignal(),
       });
-    case 'demo':
+    }
+    case 'demo': {
+      const { demoCommand } = await import('./demo.js');
       return demoCommand({
         once: values.once,
         stateDir: values['state-dir'] ?? '.state/demo',
@@ -102,6 +107,7 @@ async function main(argv: readonly string[]): Promise<number> {
         stopSignal: stopSignal(),
         stepDelayMs: process.stdout.isTTY ? 900 : 50,
       });
+    }
     case undefined:
     case 'help':
     case '--help':

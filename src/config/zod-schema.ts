@@ -16,7 +16,7 @@ import {
   UNHANDLED_JOBS,
   type NumberRule,
 } from './rules.js';
-import { loadZod, type ZodApi } from './zod-loader.js';
+import { loadZod, type ZodApi } from '../zod-loader.js';
 
 /**
  * The zod schema of AgentOptions (the config file's JSON, and the library's options with PEM

@@ -1,23 +1,91 @@
-import { z } from 'zod';
 import { toConfigError } from '../config/resolve.js';
+import { numberFits, UNHANDLED_JOBS, type DefaultedNumberRule } from '../config/rules.js';
 import { ConfigError } from '../errors.js';
 import { stepTimeoutProblem } from '../protocol/requests.js';
+import { loadZod } from '../zod-loader.js';
 import type { HandleOptions, LifecycleOptions } from './types.js';
 
-const lifecycleOptionsSchema = z.strictObject({
-  concurrency: z.number().int().min(1).max(64).default(1),
-  progressIntervalMs: z.number().int().min(0).max(3_600_000).default(1_000),
-  unhandledJobs: z.enum(['ignore', 'reject']).default('ignore'),
-  abortGraceMs: z.number().int().min(0).max(3_600_000).default(10_000),
-  stopDrainMs: z.number().int().min(0).max(600_000).default(5_000),
-  stateFile: z.string().min(1).optional(),
-});
+/** The numeric lifecycle options: ranges and defaults, for both validators below. */
+const LIFECYCLE_RULES = {
+  concurrency: { integer: true, min: 1, max: 64, default: 1 },
+  progressIntervalMs: { integer: true, min: 0, max: 3_600_000, default: 1_000 },
+  abortGraceMs: { integer: true, min: 0, max: 3_600_000, default: 10_000 },
+  stopDrainMs: { integer: true, min: 0, max: 600_000, default: 5_000 },
+} as const satisfies Record<string, DefaultedNumberRule>;
 
-export type ResolvedLifecycleOptions = z.output<typeof lifecycleOptionsSchema>;
+type NumericOption = keyof typeof LIFECYCLE_RULES;
 
-/** Validates the lifecycle options once, at construction; ConfigError names the field. */
+export interface ResolvedLifecycleOptions {
+  readonly concurrency: number;
+  readonly progressIntervalMs: number;
+  readonly unhandledJobs: (typeof UNHANDLED_JOBS)[number];
+  readonly abortGraceMs: number;
+  readonly stopDrainMs: number;
+  readonly stateFile?: string;
+}
+
+/**
+ * Validates the lifecycle options once, at construction; ConfigError names the field. Well-formed
+ * options (usually none are set) are accepted without zod; anything else is parsed by the zod
+ * schema, which explains what is wrong.
+ */
 export function resolveLifecycleOptions(options: LifecycleOptions = {}): ResolvedLifecycleOptions {
-  const parsed = lifecycleOptionsSchema.safeParse(withoutUndefined(options));
+  const input = withoutUndefined(options);
+  return acceptLifecycleOptions(input) ?? parseLifecycleOptions(input);
+}
+
+/** The fast path: the options with their defaults, or undefined at the first doubt. */
+function acceptLifecycleOptions(
+  input: Readonly<Record<string, unknown>>,
+): ResolvedLifecycleOptions | undefined {
+  const numbers: Record<NumericOption, number> = {
+    concurrency: LIFECYCLE_RULES.concurrency.default,
+    progressIntervalMs: LIFECYCLE_RULES.progressIntervalMs.default,
+    abortGraceMs: LIFECYCLE_RULES.abortGraceMs.default,
+    stopDrainMs: LIFECYCLE_RULES.stopDrainMs.default,
+  };
+  let unhandledJobs: ResolvedLifecycleOptions['unhandledJobs'] = 'ignore';
+  let stateFile: string | undefined;
+  for (const [key, value] of Object.entries(input)) {
+    if (isNumericOption(key)) {
+      if (!numberFits(value, LIFECYCLE_RULES[key])) return undefined;
+      numbers[key] = value;
+    } else if (key === 'unhandledJobs') {
+      if (value !== 'ignore' && value !== 'reject') return undefined;
+      unhandledJobs = value;
+    } else if (key === 'stateFile') {
+      if (typeof value !== 'string' || value === '') return undefined;
+      stateFile = value;
+    } else {
+      return undefined;
+    }
+  }
+  return { ...numbers, unhandledJobs, ...(stateFile !== undefined ? { stateFile } : {}) };
+}
+
+function isNumericOption(key: string): key is NumericOption {
+  return Object.hasOwn(LIFECYCLE_RULES, key);
+}
+
+/** The zod path: the same rules, built on first use; throws ConfigError naming the field. */
+function parseLifecycleOptions(input: Readonly<Record<string, unknown>>): ResolvedLifecycleOptions {
+  const z = loadZod();
+  const number = (rule: DefaultedNumberRule) => {
+    const base = rule.integer ? z.number().int() : z.number();
+    return base
+      .min(rule.min)
+      .max(rule.max ?? Number.MAX_VALUE)
+      .default(rule.default);
+  };
+  const schema = z.strictObject({
+    concurrency: number(LIFECYCLE_RULES.concurrency),
+    progressIntervalMs: number(LIFECYCLE_RULES.progressIntervalMs),
+    unhandledJobs: z.enum(UNHANDLED_JOBS).default('ignore'),
+    abortGraceMs: number(LIFECYCLE_RULES.abortGraceMs),
+    stopDrainMs: number(LIFECYCLE_RULES.stopDrainMs),
+    stateFile: z.string().min(1).optional(),
+  });
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const error = toConfigError(parsed.error);
     throw new ConfigError(
@@ -25,7 +93,8 @@ export function resolveLifecycleOptions(options: LifecycleOptions = {}): Resolve
       { cause: error },
     );
   }
-  return parsed.data;
+  const { stateFile, ...rest } = parsed.data;
+  return { ...rest, ...(stateFile !== undefined ? { stateFile } : {}) };
 }
 
 export interface ResolvedHandleOptions {

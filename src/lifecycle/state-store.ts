@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { readJsonFile, writeFileAtomic } from '../cache/json-file.js';
 import { CacheError } from '../errors.js';
 import { DEVICE_SETTABLE_STATUSES } from '../protocol/types.js';
+import { loadZod } from '../zod-loader.js';
 import type { RunRecord } from './journal.js';
 import type { OutboxEntry } from './outbox.js';
 import type { Checkpoint } from './types.js';
@@ -38,47 +39,55 @@ export class MemoryLifecycleStore implements LifecycleStore {
 }
 
 const FORMAT_VERSION = 1;
-const count = z.number().int().nonnegative();
-const checkpointSchema: z.ZodType<Checkpoint> = z.lazy(() =>
-  z.union([
-    z.null(),
-    z.boolean(),
-    z.number(),
-    z.string(),
-    z.array(checkpointSchema),
-    z.record(z.string(), checkpointSchema),
-  ]),
-);
+/** The state file's schema, built (and zod loaded) on the first load, not at import. */
+function buildFileSchema() {
+  const z = loadZod();
+  const count = z.number().int().nonnegative();
+  const checkpointSchema: z.ZodType<Checkpoint> = z.lazy(() =>
+    z.union([
+      z.null(),
+      z.boolean(),
+      z.number(),
+      z.string(),
+      z.array(checkpointSchema),
+      z.record(z.string(), checkpointSchema),
+    ]),
+  );
+  const runSchema = z.object({
+    jobId: z.string().min(1),
+    executionNumber: count.exactOptional(),
+    operation: z.string(),
+    phase: z.enum(['claimed', 'running', 'finished']),
+    startedAt: count,
+    checkpoint: checkpointSchema.exactOptional(),
+    outcome: z.enum(['succeeded', 'failed', 'rejected', 'canceled', 'timed-out']).exactOptional(),
+    finishedAt: count.exactOptional(),
+  });
+  const entrySchema = z.object({
+    id: z.number().int().positive(),
+    jobId: z.string().min(1),
+    executionNumber: count.exactOptional(),
+    status: z.enum(DEVICE_SETTABLE_STATUSES),
+    statusDetails: z.record(z.string(), z.string()).exactOptional(),
+    stepTimeoutInMinutes: z.number().int().exactOptional(),
+    expectedVersion: count.exactOptional(),
+    enqueuedAt: count,
+  });
+  return z.object({
+    version: z.literal(FORMAT_VERSION),
+    thingName: z.string().min(1),
+    savedAt: count,
+    runs: z.array(runSchema),
+    outbox: z.array(entrySchema),
+  });
+}
 
-const runSchema = z.object({
-  jobId: z.string().min(1),
-  executionNumber: count.exactOptional(),
-  operation: z.string(),
-  phase: z.enum(['claimed', 'running', 'finished']),
-  startedAt: count,
-  checkpoint: checkpointSchema.exactOptional(),
-  outcome: z.enum(['succeeded', 'failed', 'rejected', 'canceled', 'timed-out']).exactOptional(),
-  finishedAt: count.exactOptional(),
-});
+let fileSchemaBuilt: ReturnType<typeof buildFileSchema> | undefined;
 
-const entrySchema = z.object({
-  id: z.number().int().positive(),
-  jobId: z.string().min(1),
-  executionNumber: count.exactOptional(),
-  status: z.enum(DEVICE_SETTABLE_STATUSES),
-  statusDetails: z.record(z.string(), z.string()).exactOptional(),
-  stepTimeoutInMinutes: z.number().int().exactOptional(),
-  expectedVersion: count.exactOptional(),
-  enqueuedAt: count,
-});
-
-const fileSchema = z.object({
-  version: z.literal(FORMAT_VERSION),
-  thingName: z.string().min(1),
-  savedAt: count,
-  runs: z.array(runSchema),
-  outbox: z.array(entrySchema),
-});
+function fileSchema(): ReturnType<typeof buildFileSchema> {
+  fileSchemaBuilt ??= buildFileSchema();
+  return fileSchemaBuilt;
+}
 
 /**
  * The lifecycle state in its own JSON file next to the cache file (the cache's format stays
@@ -100,10 +109,10 @@ export class FileLifecycleStore implements LifecycleStore {
     const path = this.#path;
     const data = await readJsonFile(path, 'the lifecycle state');
     if (data === undefined) return undefined;
-    const parsed = fileSchema.safeParse(data);
+    const parsed = fileSchema().safeParse(data);
     if (!parsed.success) {
       throw new CacheError(
-        `the lifecycle state ${path} is not valid: ${z.prettifyError(parsed.error)}`,
+        `the lifecycle state ${path} is not valid: ${loadZod().prettifyError(parsed.error)}`,
         path,
         { cause: parsed.error },
       );

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { loadZod } from '../zod-loader.js';
 import { jobIdProblem } from './names.js';
 
 /**
@@ -14,7 +15,8 @@ import { jobIdProblem } from './names.js';
  * - a status is any non-empty string: an unknown one is kept verbatim (the codec warns about it)
  *   instead of failing the whole message.
  *
- * The schemas are built on first use, not at import, to keep the agent's cold start cheap.
+ * The schemas, and zod itself, are loaded on first use, not at import, to keep the agent's cold
+ * start cheap: canonical payloads never need them (see fast-decode.ts).
  */
 
 /** Above this, an epoch timestamp cannot be seconds (1e11 s is the year 5138), so it is ms. */
@@ -35,6 +37,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 function buildSchemas() {
+  const z = loadZod();
   const count = z.preprocess(numericStringToNumber, z.number().int().nonnegative());
   const seconds = z.preprocess(numericStringToNumber, z.number().nonnegative());
   const timestamp = seconds.transform((value) => (value > MILLISECONDS_THRESHOLD ? value / 1000 : value));

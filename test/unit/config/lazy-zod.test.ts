@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { resolveAgentOptions } from '../../../src/config/resolve.js';
-import * as zodLoader from '../../../src/config/zod-loader.js';
+import * as zodLoader from '../../../src/zod-loader.js';
 
 const { loadZod } = zodLoader;
 
-vi.mock('../../../src/config/zod-loader.js', async (importOriginal) => {
+vi.mock('../../../src/zod-loader.js', async (importOriginal) => {
   const actual = await importOriginal<typeof zodLoader>();
   return { loadZod: vi.fn(actual.loadZod) };
 });
