@@ -88,6 +88,7 @@ export class ExecutionTable {
     // Even an unchanged value can get newer sources (the same statusDetails seen in a newer state).
     const changedAtMs = outcome.changed ? observedAtMs : current?.changedAtMs;
     this.#entries.set(incoming.jobId, entryOf(tracked, changedAtMs));
+    if (outcome.changed && movesInQueue(outcome)) this.#headId = undefined;
     return outcome;
   }
 
@@ -96,6 +97,7 @@ export class ExecutionTable {
     const entry = this.#entries.get(jobId);
     this.#entries.delete(jobId);
     this.#unconfirmed.delete(jobId);
+    if (entry !== undefined) this.#headId = undefined;
     return entry?.tracked.value;
   }
 
@@ -107,13 +109,16 @@ export class ExecutionTable {
   /** Marks a cached execution as possibly gone. Returns false (and does nothing) if not cached. */
   markUnconfirmed(jobId: string): boolean {
     if (!this.#entries.has(jobId)) return false;
+    if (!this.#unconfirmed.has(jobId)) this.#headId = undefined;
     this.#unconfirmed.add(jobId);
     return true;
   }
 
   /** Clears the mark; returns whether the execution was unconfirmed. */
   confirm(jobId: string): boolean {
-    return this.#unconfirmed.delete(jobId);
+    const wasUnconfirmed = this.#unconfirmed.delete(jobId);
+    if (wasUnconfirmed) this.#headId = undefined;
+    return wasUnconfirmed;
   }
 
   isUnconfirmed(jobId: string): boolean {
@@ -131,6 +136,17 @@ export class ExecutionTable {
    * notifications no longer count them as pending.
    */
   next(): JobExecution | undefined {
+    this.#headId ??= this.#findHead()?.jobId ?? null;
+    return this.#headId === null ? undefined : this.get(this.#headId);
+  }
+
+  /**
+   * The head's job id (null: no head), kept between calls: the agent asks after every message,
+   * and most messages change no execution's place in the queue. Undefined: to be found again.
+   */
+  #headId: string | null | undefined;
+
+  #findHead(): JobExecution | undefined {
     let head: JobExecution | undefined;
     for (const [jobId, { tracked }] of this.#entries) {
       const execution = tracked.value;
@@ -140,6 +156,16 @@ export class ExecutionTable {
     }
     return head;
   }
+}
+
+/**
+ * Whether a change can move an execution in the queue order (and so change the head): a new
+ * execution, or a new status or queue time. The order's last tie-break, the order first seen,
+ * never changes for an execution already held.
+ */
+function movesInQueue(outcome: Extract<MergeOutcome, { changed: true }>): boolean {
+  if (outcome.previous === undefined) return true;
+  return outcome.changedFields.includes('status') || outcome.changedFields.includes('queuedAt');
 }
 
 function entryOf(tracked: TrackedExecution, changedAtMs: number | undefined): Entry {
