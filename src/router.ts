@@ -8,7 +8,7 @@ import {
   type JobsAgentError,
 } from './errors.js';
 import type { Logger } from './logger.js';
-import { decodeNotify, decodeNotifyNext, type DecodeResult } from './protocol/codec.js';
+import { decodeNotify, decodeNotifyNext, type DecodeResult, type KnownExecutions } from './protocol/codec.js';
 import { parseJobsTopic, type ParsedJobsTopic } from './protocol/topics.js';
 import type { JobsRequester } from './requests/jobs-requester.js';
 import {
@@ -56,7 +56,11 @@ export class MessageRouter {
 
   constructor(options: MessageRouterOptions) {
     this.#options = options;
+    this.#known = (jobId) => options.table.get(jobId);
   }
+
+  /** The cached executions, for the decoder to recognise the entries a notify repeats. */
+  readonly #known: KnownExecutions;
 
   route(topic: string, payload: Uint8Array): void {
     try {
@@ -97,7 +101,7 @@ export class MessageRouter {
     }
     switch (parsed.kind) {
       case 'notify':
-        this.#onDecoded(decodeNotify(topic, payload), parsed, (message, now) =>
+        this.#onDecoded(decodeNotify(topic, payload, this.#known), parsed, (message, now) =>
           applyNotifyList(this.#options.table, message.executions, now),
         );
         return;

@@ -5,6 +5,7 @@ import {
   fastDecodeGetPendingAccepted,
   fastDecodeNotify,
   fastDecodeNotifyNext,
+  type KnownExecutions,
 } from './fast-decode.js';
 import { previewPayload, readJsonObject } from './json-payload.js';
 import {
@@ -34,10 +35,15 @@ export type DecodeResult<T> =
   | { readonly ok: true; readonly value: T; readonly warnings: readonly string[] }
   | { readonly ok: false; readonly error: ProtocolError };
 
-export type Decoder<T> = (topic: string, payload: Uint8Array) => DecodeResult<T>;
+/**
+ * `known`: what the caller already holds, by job id. Summaries that repeat a known execution
+ * exactly decode to that object (see fast-decode.ts), which spares building equal copies.
+ */
+export type Decoder<T> = (topic: string, payload: Uint8Array, known?: KnownExecutions) => DecodeResult<T>;
 
 // These moved to json-payload.ts with the JSON reading; re-exported for existing importers.
 export { MAX_JSON_DEPTH, MAX_PAYLOAD_BYTES, readClientToken } from './json-payload.js';
+export type { KnownExecutions } from './fast-decode.js';
 
 /** `execution.status` and friends, as sent; an unknown status is kept and warned about. */
 export interface ExecutionStateSnapshot {
@@ -113,13 +119,14 @@ function decode<K extends keyof PayloadSchemas, T>(
   label: string,
   schema: K,
   map: (wire: z.output<PayloadSchemas[K]>, warnings: string[]) => T,
-  fast?: (json: Readonly<Record<string, unknown>>) => T | undefined,
+  fast: FastDecoder<T> | undefined,
+  known: KnownExecutions | undefined,
 ): DecodeResult<T> {
   try {
     const json = readJsonObject(payload);
     if (!json.ok) return fail(topic, payload, `${label} payload ${json.problem}`, json.cause);
     // A canonical payload skips the (lenient, costly) schema; the fast path never warns.
-    const quick = fast?.(json.value);
+    const quick = fast?.(json.value, known);
     if (quick !== undefined) return { ok: true, value: quick, warnings: [] };
     const parsed = payloadSchemas()[schema].safeParse(json.value);
     if (!parsed.success) {
@@ -225,10 +232,12 @@ function decoder<K extends keyof PayloadSchemas, T>(
   label: string,
   schema: K,
   map: (wire: z.output<PayloadSchemas[K]>, warnings: string[]) => T,
-  fast?: (json: Readonly<Record<string, unknown>>) => T | undefined,
+  fast?: FastDecoder<T>,
 ): Decoder<T> {
-  return (topic, payload) => decode(topic, payload, label, schema, map, fast);
+  return (topic, payload, known) => decode(topic, payload, label, schema, map, fast, known);
 }
+
+type FastDecoder<T> = (json: Readonly<Record<string, unknown>>, known?: KnownExecutions) => T | undefined;
 
 /** `$aws/things/{thing}/jobs/notify` (and its namespaced form). */
 export const decodeNotify: Decoder<NotifyMessage> = decoder('notify', 'notify', mapNotify, fastDecodeNotify);

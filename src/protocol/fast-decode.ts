@@ -55,13 +55,55 @@ function copyStatusDetails(value: unknown): StatusDetails | undefined {
 }
 
 /**
- * Reads a JobExecutionSummary with the given status; `undefined` to decline. Absent optional
- * fields stay absent; `null` (which the schema reads as absent) declines.
+ * The executions the caller already holds, by job id (e.g. the agent's cache). A notify repeats
+ * most of them unchanged; such a summary decodes to the held object itself, see readSummary.
  */
-function readSummary(wire: unknown, status: ExecutionStatus): Mutable<JobExecution> | undefined {
+export type KnownExecutions = (jobId: string) => JobExecution | undefined;
+
+/**
+ * Reads a JobExecutionSummary with the given status; `undefined` to decline. Absent optional
+ * fields stay absent; `null` (which the schema reads as absent) declines. A summary identical to
+ * a known execution that holds exactly the summary's fields is that execution: the value this
+ * function would build is equal to it, and what it holds was validated when it was decoded.
+ */
+function readSummary(
+  wire: unknown,
+  status: ExecutionStatus,
+  known?: KnownExecutions,
+): JobExecution | undefined {
   if (!isPlainObject(wire)) return undefined;
   const jobId = wire['jobId'];
-  if (typeof jobId !== 'string' || !isJobId(jobId)) return undefined;
+  if (typeof jobId !== 'string') return undefined;
+  const held = known?.(jobId);
+  if (held !== undefined && repeatsSummary(wire, status, held)) return held;
+  return isJobId(jobId) ? buildSummary(wire, jobId, status) : undefined;
+}
+
+/** Whether `wire` (with `status`) carries exactly the fields of `held`, with identical values. */
+function repeatsSummary(
+  wire: Readonly<Record<string, unknown>>,
+  status: ExecutionStatus,
+  held: JobExecution,
+): boolean {
+  return (
+    held.status === status &&
+    held.statusDetails === undefined &&
+    held.jobDocument === undefined &&
+    held.approximateSecondsBeforeTimedOut === undefined &&
+    Object.is(wire['queuedAt'], held.queuedAt) &&
+    Object.is(wire['lastUpdatedAt'], held.lastUpdatedAt) &&
+    Object.is(wire['versionNumber'], held.versionNumber) &&
+    Object.is(wire['executionNumber'], held.executionNumber) &&
+    Object.is(wire['startedAt'], held.startedAt) &&
+    Object.is(wire['retryAttempt'], held.retryAttempt)
+  );
+}
+
+function buildSummary(
+  wire: Readonly<Record<string, unknown>>,
+  jobId: string,
+  status: ExecutionStatus,
+): Mutable<JobExecution> | undefined {
   const execution: Mutable<JobExecution> = { jobId, status };
   const { queuedAt, startedAt, lastUpdatedAt, executionNumber, versionNumber, retryAttempt } = wire;
   if (queuedAt !== undefined) {
@@ -100,7 +142,8 @@ function readData(wire: unknown): JobExecution | null | undefined {
   if (!isPlainObject(wire)) return undefined;
   const status = wire['status'];
   if (!isKnownStatus(status)) return undefined;
-  const execution = readSummary(wire, status);
+  if (typeof wire['jobId'] !== 'string' || !isJobId(wire['jobId'])) return undefined;
+  const execution = buildSummary(wire, wire['jobId'], status);
   if (execution === undefined) return undefined;
   const { thingName, statusDetails, jobDocument, approximateSecondsBeforeTimedOut } = wire;
   if (thingName !== undefined && typeof thingName !== 'string') return undefined;
@@ -122,16 +165,25 @@ function readData(wire: unknown): JobExecution | null | undefined {
 }
 
 /** Reads an optional list of summaries with one status; `undefined` to decline. */
-function readSummaries(wire: unknown, status: ExecutionStatus): JobExecution[] | undefined {
+function readSummaries(
+  wire: unknown,
+  status: ExecutionStatus,
+  known: KnownExecutions | undefined,
+): JobExecution[] | undefined {
   const executions: JobExecution[] = [];
-  return wire === undefined || appendSummaries(wire, status, executions) ? executions : undefined;
+  return wire === undefined || appendSummaries(wire, status, executions, known) ? executions : undefined;
 }
 
 /** Appends a list of summaries with one status to `executions`; false to decline. */
-function appendSummaries(wire: unknown, status: ExecutionStatus, executions: JobExecution[]): boolean {
+function appendSummaries(
+  wire: unknown,
+  status: ExecutionStatus,
+  executions: JobExecution[],
+  known: KnownExecutions | undefined,
+): boolean {
   if (!Array.isArray(wire)) return false;
   for (const entry of wire as readonly unknown[]) {
-    const execution = readSummary(entry, status);
+    const execution = readSummary(entry, status, known);
     if (execution === undefined) return false;
     executions.push(execution);
   }
@@ -160,7 +212,10 @@ function readHeader(
 }
 
 /** notify (JobExecutionsChanged) in canonical form, or `undefined` to use the schema path. */
-export function fastDecodeNotify(json: Readonly<Record<string, unknown>>): NotifyMessage | undefined {
+export function fastDecodeNotify(
+  json: Readonly<Record<string, unknown>>,
+  known?: KnownExecutions,
+): NotifyMessage | undefined {
   const header = readHeader(json, false);
   if (header === undefined) return undefined;
   const jobs = json['jobs'];
@@ -170,7 +225,7 @@ export function fastDecodeNotify(json: Readonly<Record<string, unknown>>): Notif
     for (const key of Object.keys(jobs)) {
       if (!isKnownStatus(key)) return undefined;
       // An explicit `undefined` cannot come from JSON; the schema would reject it as not an array.
-      if (!appendSummaries(jobs[key], key, executions)) return undefined;
+      if (!appendSummaries(jobs[key], key, executions, known)) return undefined;
     }
   }
   return { ...header, executions };
@@ -199,12 +254,13 @@ export function fastDecodeDescribeAccepted(
 /** get/accepted (GetPendingJobExecutions) in canonical form, or `undefined` for the schema path. */
 export function fastDecodeGetPendingAccepted(
   json: Readonly<Record<string, unknown>>,
+  known?: KnownExecutions,
 ): GetPendingReply | undefined {
   const header = readHeader(json, true);
   if (header === undefined) return undefined;
-  const inProgress = readSummaries(json['inProgressJobs'], 'IN_PROGRESS');
+  const inProgress = readSummaries(json['inProgressJobs'], 'IN_PROGRESS', known);
   if (inProgress === undefined) return undefined;
-  const queued = readSummaries(json['queuedJobs'], 'QUEUED');
+  const queued = readSummaries(json['queuedJobs'], 'QUEUED', known);
   if (queued === undefined) return undefined;
   return { ...header, inProgress, queued };
 }

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type DecodeResult,
+  type GetPendingReply,
+  type NotifyMessage,
   decodeDescribeAccepted,
   decodeDescribeAcceptedBySchema,
   decodeGetPendingAccepted,
@@ -17,7 +19,7 @@ import {
   fastDecodeNotify,
   fastDecodeNotifyNext,
 } from '../../../src/protocol/fast-decode.js';
-import { JOB_STATUSES } from '../../../src/protocol/types.js';
+import { JOB_STATUSES, type JobExecution } from '../../../src/protocol/types.js';
 import { bytes, fixture } from './payloads.js';
 
 const TOPIC = '$aws/things/rpi-kitchen-01/jobs/notify';
@@ -399,5 +401,63 @@ describe('fixtures', () => {
     const json = JSON.parse(new TextDecoder().decode(fixture(name))) as Json;
     expect(pair.fast(json)).toBeUndefined();
     expect(pair.public(TOPIC, fixture(name))).toStrictEqual(pair.schema(TOPIC, fixture(name)));
+  });
+});
+
+describe.each([
+  ['notify', fastDecodeNotify, notifyPayload, (value: NotifyMessage) => value.executions],
+  [
+    'get/accepted',
+    fastDecodeGetPendingAccepted,
+    getPendingPayload,
+    (value: GetPendingReply) => [...value.inProgress, ...value.queued],
+  ],
+] as const)('%s with known executions', (_name, fast, payload, executionsOf) => {
+  /** One way a known execution can differ from the summary: each field the repeat check reads. */
+  const CHANGES: readonly ((execution: JobExecution) => JobExecution)[] = [
+    (e) => e,
+    (e) => ({ ...e, status: e.status === 'QUEUED' ? 'IN_PROGRESS' : 'QUEUED' }),
+    (e) => ({ ...e, queuedAt: (e.queuedAt ?? 0) + 1 }),
+    (e) => ({ ...e, startedAt: (e.startedAt ?? 0) + 1 }),
+    (e) => ({ ...e, lastUpdatedAt: (e.lastUpdatedAt ?? 0) + 1 }),
+    (e) => ({ ...e, executionNumber: (e.executionNumber ?? 0) + 1 }),
+    (e) => ({ ...e, versionNumber: (e.versionNumber ?? 0) + 1 }),
+    (e) => ({ ...e, retryAttempt: (e.retryAttempt ?? 0) + 1 }),
+    (e) => ({ ...e, statusDetails: { step: 'x' } }),
+    (e) => ({ ...e, jobDocument: { operation: 'x' } }),
+    (e) => ({ ...e, approximateSecondsBeforeTimedOut: 60 }),
+  ];
+
+  /** Known executions: what the payload decodes to, some of them changed so they do not repeat. */
+  const knownFor = (json: Json, changes: readonly number[]): Map<string, JobExecution> => {
+    const decoded = fast(parsed(json));
+    const known = new Map<string, JobExecution>();
+    if (decoded === undefined) return known;
+    executionsOf(decoded as never).forEach((execution: JobExecution, i: number) => {
+      const change = CHANGES[changes[i % Math.max(1, changes.length)] ?? 0] ?? ((e: JobExecution) => e);
+      known.set(execution.jobId, change(execution));
+    });
+    return known;
+  };
+
+  it('decodes to exactly what it decodes to without them, reusing the repeated ones', () => {
+    let reused = 0;
+    fc.assert(
+      fc.property(
+        payload(true),
+        fc.array(fc.integer({ min: 0, max: 10 }), { maxLength: 5 }),
+        (json, changes) => {
+          const known = knownFor(json, changes);
+          const withKnown = fast(parsed(json), (jobId) => known.get(jobId));
+          expect(withKnown).toStrictEqual(fast(parsed(json) as never));
+          if (withKnown === undefined) return;
+          for (const execution of executionsOf(withKnown as never)) {
+            if (known.get(execution.jobId) === execution) reused++;
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(reused).toBeGreaterThan(0);
   });
 });
