@@ -8,13 +8,23 @@ import { isRepeat, mergeTracked, trackedFrom, type MergeOutcome, type TrackedExe
  */
 export type Ownership = 'copy' | 'adopt';
 
-interface Entry {
+class Entry {
   /** The value (deeply frozen) and where each of its fields came from. */
   readonly tracked: TrackedExecution;
   /** Local clock ms of the last change; undefined for entries loaded at construction. */
   readonly changedAtMs: number | undefined;
-  /** What apply() returns for a repeat of this state, made once per state rather than per repeat. */
-  readonly unchanged: MergeOutcome;
+  /** What apply() returns for a repeat of this state: made on the first repeat, then reused. */
+  #unchanged: MergeOutcome | undefined;
+
+  constructor(tracked: TrackedExecution, changedAtMs: number | undefined) {
+    this.tracked = tracked;
+    this.changedAtMs = changedAtMs;
+  }
+
+  get unchanged(): MergeOutcome {
+    this.#unchanged ??= { changed: false, value: this.tracked.value };
+    return this.#unchanged;
+  }
 }
 
 /**
@@ -121,6 +131,11 @@ export class ExecutionTable {
     return wasUnconfirmed;
   }
 
+  /** Whether any execution is marked unconfirmed. */
+  get hasUnconfirmed(): boolean {
+    return this.#unconfirmed.size > 0;
+  }
+
   isUnconfirmed(jobId: string): boolean {
     return this.#unconfirmed.has(jobId);
   }
@@ -169,7 +184,7 @@ function movesInQueue(outcome: Extract<MergeOutcome, { changed: true }>): boolea
 }
 
 function entryOf(tracked: TrackedExecution, changedAtMs: number | undefined): Entry {
-  return { tracked, changedAtMs, unchanged: { changed: false, value: tracked.value } };
+  return new Entry(tracked, changedAtMs);
 }
 
 function compareStrings(a: string, b: string): number {

@@ -103,6 +103,10 @@ export function applyNextNotification(
   const changes = head ? applyObserved(table, [head], 'notify-next', nowMs, 'adopt') : [];
   if (head) table.confirm(head.jobId);
   const current = head ? table.get(head.jobId) : undefined;
+  // The usual case: the table already ranks the announced head first and doubts nothing.
+  if (current !== undefined && !table.hasUnconfirmed && table.next() === current) {
+    return { changes, toConfirm: [] };
+  }
   const toConfirm: string[] = [];
   for (const execution of table.values()) {
     if (!isPending(execution) || execution.jobId === head?.jobId) continue;

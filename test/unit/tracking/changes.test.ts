@@ -60,6 +60,17 @@ describe('applyNextNotification', () => {
     expect(applyNextNotification(table, queued('q', 1), 10).toConfirm).toEqual(['running']);
   });
 
+  it('asks nothing when the announced head is already first in the table', () => {
+    const table = tableOf(queued('first', 1), queued('second', 5));
+    expect(applyNextNotification(table, queued('first', 1), 10).toConfirm).toEqual([]);
+  });
+
+  it('asks again about an execution still doubted from an earlier notification', () => {
+    const table = tableOf(queued('early', 1), queued('late', 5));
+    applyNextNotification(table, queued('late', 5), 10);
+    expect(applyNextNotification(table, queued('late', 5), 11).toConfirm).toEqual(['early']);
+  });
+
   it('marks every pending execution when the queue is announced empty', () => {
     const table = tableOf(queued('a', 1), queued('b', 2));
     expect(applyNextNotification(table, null, 10).toConfirm).toEqual(['a', 'b']);
