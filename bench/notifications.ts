@@ -35,6 +35,8 @@ export interface SubjectRun {
   readonly readyAtMs: number;
   readonly idleRssBytes: number;
   readonly cpuMicrosPerMessage: number;
+  /** CPU per flood message the receiver actually handled (differs when it drops messages). */
+  readonly cpuMicrosPerHandled: number;
   readonly messagesPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -49,6 +51,7 @@ export interface NotificationRow {
   readonly workload: Workload;
   readonly runs: number;
   readonly cpuMicrosPerMessage: number;
+  readonly cpuMicrosPerHandled: number;
   readonly messagesPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -106,6 +109,7 @@ export async function runNotificationBench(
         workload,
         runs: ok.length,
         cpuMicrosPerMessage: median(ok.map((run) => run.cpuMicrosPerMessage)),
+        cpuMicrosPerHandled: median(ok.map((run) => run.cpuMicrosPerHandled)),
         messagesPerSecond: median(ok.map((run) => run.messagesPerSecond)),
         p50Ms: median(ok.map((run) => run.p50Ms)),
         p99Ms: median(ok.map((run) => run.p99Ms)),
@@ -185,9 +189,8 @@ async function runSubject(
     const latencies = paced.received.map((at, i) =>
       Number.isFinite(at) ? at - (paced.sent[pacedWarmup + i] ?? Number.NaN) : Number.NaN,
     );
-    const lost =
-      flood.received.filter((at) => !Number.isFinite(at)).length +
-      paced.received.filter((at) => !Number.isFinite(at)).length;
+    const floodLost = flood.received.filter((at) => !Number.isFinite(at)).length;
+    const lost = floodLost + paced.received.filter((at) => !Number.isFinite(at)).length;
     return {
       kind,
       workload,
@@ -195,6 +198,7 @@ async function runSubject(
       readyAtMs,
       idleRssBytes,
       cpuMicrosPerMessage: flood.cpuMicros / floodCount,
+      cpuMicrosPerHandled: flood.cpuMicros / Math.max(1, floodCount - floodLost),
       messagesPerSecond: (floodCount / flood.elapsedMs) * 1000,
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
@@ -208,6 +212,7 @@ async function runSubject(
       readyAtMs,
       idleRssBytes,
       cpuMicrosPerMessage: Number.NaN,
+      cpuMicrosPerHandled: Number.NaN,
       messagesPerSecond: Number.NaN,
       p50Ms: Number.NaN,
       p99Ms: Number.NaN,

@@ -162,10 +162,11 @@ for (const w of ['next', 'notify'] as const) {
   const v2 = row('sdk-v2-client-v2', w);
   if (v2 && v2.runs > 0) {
     const agentCpu = row('agent', w)?.cpuMicrosPerMessage ?? Number.NaN;
+    // Per message handled: IotJobsClientv2 drops most of a flood, so per message sent it looks cheap.
     goals.push({
-      goal: `agent CPU/msg below IotJobsClientv2 (${name})`,
-      measured: `${round(agentCpu)} vs ${round(v2.cpuMicrosPerMessage)} µs`,
-      met: agentCpu < v2.cpuMicrosPerMessage,
+      goal: `agent CPU per handled message below IotJobsClientv2 (${name})`,
+      measured: `${round(agentCpu)} vs ${round(v2.cpuMicrosPerHandled)} µs (it lost ${v2.lost} of the measured messages)`,
+      met: agentCpu < v2.cpuMicrosPerHandled,
     });
   }
   const v1 = row('sdk-v1', w);
