@@ -40,18 +40,16 @@ function isKnownStatus(value: unknown): value is ExecutionStatus {
 }
 
 /**
- * A copy of a statusDetails object whose values are all strings. A `__proto__` key (which the
- * schema path skips) declines, as does any non-string value.
+ * A statusDetails object whose values are all strings, kept by reference (it is a fresh object of
+ * the parsed payload, as a kept jobDocument is). A `__proto__` key (which the schema path skips)
+ * declines, as does any non-string value.
  */
-function copyStatusDetails(value: unknown): StatusDetails | undefined {
+function readStatusDetails(value: unknown): StatusDetails | undefined {
   if (!isPlainObject(value)) return undefined;
-  const details: Record<string, string> = {};
-  for (const key of Object.keys(value)) {
-    const detail = value[key];
-    if (key === '__proto__' || typeof detail !== 'string') return undefined;
-    details[key] = detail;
+  for (const key in value) {
+    if (key === '__proto__' || typeof value[key] !== 'string') return undefined;
   }
-  return details;
+  return value as StatusDetails;
 }
 
 /**
@@ -148,7 +146,7 @@ function readData(wire: unknown): JobExecution | null | undefined {
   const { thingName, statusDetails, jobDocument, approximateSecondsBeforeTimedOut } = wire;
   if (thingName !== undefined && typeof thingName !== 'string') return undefined;
   if (statusDetails !== undefined) {
-    const details = copyStatusDetails(statusDetails);
+    const details = readStatusDetails(statusDetails);
     if (details === undefined) return undefined;
     execution.statusDetails = details;
   }
