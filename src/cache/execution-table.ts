@@ -39,6 +39,11 @@ class Entry {
 export class ExecutionTable {
   readonly #entries = new Map<string, Entry>();
   readonly #unconfirmed = new Set<string>();
+  /**
+   * The head's job id (null: no head), kept between calls: the agent asks after every message,
+   * and most messages change no execution's place in the queue. Undefined: to be found again.
+   */
+  #headId: string | null | undefined;
 
   /** Starts from `initial` (e.g. a loaded cache snapshot); duplicates of a jobId are merged. */
   constructor(initial: readonly JobExecution[] = []) {
@@ -48,7 +53,7 @@ export class ExecutionTable {
       const tracked = existing
         ? mergeTracked(existing.tracked, ownCopy(execution)).tracked
         : trackedFrom(ownCopy(execution));
-      this.#entries.set(execution.jobId, entryOf(deepFreeze(tracked), undefined));
+      this.#entries.set(execution.jobId, new Entry(deepFreeze(tracked), undefined));
     }
   }
 
@@ -97,7 +102,7 @@ export class ExecutionTable {
     own(tracked.value, ownership);
     // Even an unchanged value can get newer sources (the same statusDetails seen in a newer state).
     const changedAtMs = outcome.changed ? observedAtMs : current?.changedAtMs;
-    this.#entries.set(incoming.jobId, entryOf(tracked, changedAtMs));
+    this.#entries.set(incoming.jobId, new Entry(tracked, changedAtMs));
     if (outcome.changed && movesInQueue(outcome)) this.#headId = undefined;
     return outcome;
   }
@@ -155,12 +160,6 @@ export class ExecutionTable {
     return this.#headId === null ? undefined : this.get(this.#headId);
   }
 
-  /**
-   * The head's job id (null: no head), kept between calls: the agent asks after every message,
-   * and most messages change no execution's place in the queue. Undefined: to be found again.
-   */
-  #headId: string | null | undefined;
-
   #findHead(): JobExecution | undefined {
     let head: JobExecution | undefined;
     for (const [jobId, { tracked }] of this.#entries) {
@@ -181,10 +180,6 @@ export class ExecutionTable {
 function movesInQueue(outcome: Extract<MergeOutcome, { changed: true }>): boolean {
   if (outcome.previous === undefined) return true;
   return outcome.changedFields.includes('status') || outcome.changedFields.includes('queuedAt');
-}
-
-function entryOf(tracked: TrackedExecution, changedAtMs: number | undefined): Entry {
-  return new Entry(tracked, changedAtMs);
 }
 
 function compareStrings(a: string, b: string): number {
