@@ -25,6 +25,8 @@ export interface NotificationSettings {
   readonly pacedCount: number;
   readonly pacedRate: number;
   readonly idleMs: number;
+  /** The CPU each receiver runs on alone (the broker and the publisher are kept off it). */
+  readonly receiverCpu?: number | undefined;
 }
 
 /** One subject process's figures. */
@@ -149,6 +151,7 @@ async function runSubject(
     'bench/children/subject.js',
     [JSON.stringify(config)],
     (process.env['BENCH_SUBJECT_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean),
+    settings.receiverCpu,
   );
   subject.onMessage((message) => {
     if (message.type === 'progress') publisher.send({ type: 'progress', seq: message.seq });

@@ -34,7 +34,7 @@ interface Done {
 }
 
 export async function runReconcileBench(
-  settings: { reps: number; sizes: readonly number[]; pageSize: number },
+  settings: { reps: number; sizes: readonly number[]; pageSize: number; receiverCpu?: number | undefined },
   log: (line: string) => void,
 ): Promise<ReconcileRow[]> {
   const rows: ReconcileRow[] = [];
@@ -58,6 +58,7 @@ export async function runReconcileBench(
             'bench/children/reconcile-client.js',
             [JSON.stringify({ kind: client, port, pageSize: settings.pageSize })],
             ['--expose-gc'],
+            settings.receiverCpu,
           );
           try {
             const done = await child.next('done', 120_000);

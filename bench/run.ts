@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import ensureCerts from '../test/helpers/ensure-certs.js';
 import type { SubjectKind } from './children/wire.js';
 import { startBenchBroker } from './lib/broker.js';
-import { buildChildren, ROOT } from './lib/children.js';
+import { buildChildren, pinToCpu, ROOT } from './lib/children.js';
 import { ratio, round } from './lib/stats.js';
 import { runNotificationBench, type NotificationRow } from './notifications.js';
 import { runReconcileBench, type ReconcileRow } from './reconcile.js';
@@ -50,6 +50,15 @@ const LABELS: Record<SubjectKind, string> = {
   'sdk-v1': 'SDK v1 jobs module (MQTT.js 4)',
 };
 
+// Each receiver gets a CPU of its own: the orchestrator is pinned to CPU 0, so the broker and the
+// publisher it starts run there too, and every receiver is pinned to the last CPU. On a machine this
+// small, a receiver sharing its CPU with the publisher or the broker moved by ±25% between reps.
+const receiverCpu = cpus().length >= 2 && pinToCpu(process.pid, 0) ? cpus().length - 1 : undefined;
+log(
+  receiverCpu === undefined
+    ? 'receivers are not pinned to a CPU (one CPU, or no taskset)'
+    : `receivers run alone on CPU ${receiverCpu}; the broker and the publisher on CPU 0`,
+);
 await ensureCerts();
 log('building src/ and bench/children/ to plain JavaScript…');
 buildChildren();
@@ -71,6 +80,7 @@ try {
       pacedCount: quick ? 500 : 2_000,
       pacedRate: 1_000,
       idleMs: quick ? 500 : 2_000,
+      receiverCpu,
     },
     log,
   ));
@@ -78,14 +88,15 @@ try {
   await broker.close();
 }
 log('reconcile…');
-const reconcile = await runReconcileBench({ reps, sizes: [1_000, 10_000], pageSize: 250 }, log);
+const reconcile = await runReconcileBench({ reps, sizes: [1_000, 10_000], pageSize: 250, receiverCpu }, log);
 
 const row = (kind: SubjectKind, workload: 'next' | 'notify'): NotificationRow | undefined =>
   notifications.find((r) => r.kind === kind && r.workload === workload);
 const lines: string[] = [];
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()} ${arch()}, Node ${process.version}`;
 lines.push(
-  `Run ${new Date().toISOString()} on ${machine}; broker ${broker.kind} over mutual TLS; medians of ${reps}.`,
+  `Run ${new Date().toISOString()} on ${machine}; broker ${broker.kind} over mutual TLS; medians of ${reps}; ` +
+    (receiverCpu === undefined ? 'receivers not pinned.' : `each receiver alone on CPU ${receiverCpu}.`),
   '',
 );
 

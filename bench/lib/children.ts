@@ -30,6 +30,21 @@ export function buildChildren(): void {
   }
 }
 
+/**
+ * Pins a process, every thread included, to one CPU with taskset (util-linux); false when that is
+ * not possible here. Threads it starts later inherit the CPU. Children forked afterwards by a
+ * pinned process inherit it too, which is how the bench keeps the broker and the publisher off
+ * the receiver's CPU.
+ */
+export function pinToCpu(pid: number, cpu: number): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A forked child speaking `{ type }` messages over IPC. */
 export class Child<Out extends { readonly type: string }> {
   readonly process: ChildProcess;
@@ -39,7 +54,8 @@ export class Child<Out extends { readonly type: string }> {
   #exit: Promise<unknown>;
   stderr = '';
 
-  constructor(script: string, args: readonly string[], execArgv: readonly string[] = []) {
+  /** `cpu`: pin the child to that CPU (see pinToCpu); left where the scheduler puts it when undefined. */
+  constructor(script: string, args: readonly string[], execArgv: readonly string[] = [], cpu?: number) {
     this.process = fork(join(BUILD_DIR, script), args, {
       // BENCH_CPU_PROF=<dir>: each child writes a V8 CPU profile there, to see where its time goes.
       execArgv: [
@@ -50,6 +66,7 @@ export class Child<Out extends { readonly type: string }> {
       ],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
+    if (cpu !== undefined && this.process.pid !== undefined) pinToCpu(this.process.pid, cpu);
     this.process.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4_000);
     });
