@@ -131,6 +131,7 @@ export class ExecutionTable {
 
   /** Clears the mark; returns whether the execution was unconfirmed. */
   confirm(jobId: string): boolean {
+    if (this.#unconfirmed.size === 0) return false; // the usual case, asked for every listed entry
     const wasUnconfirmed = this.#unconfirmed.delete(jobId);
     if (wasUnconfirmed) this.#headId = undefined;
     return wasUnconfirmed;
