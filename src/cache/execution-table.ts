@@ -1,4 +1,4 @@
-import type { JobExecution } from '../protocol/types.js';
+import { isTerminalStatus, type JobExecution } from '../protocol/types.js';
 import { isRepeat, mergeTracked, trackedFrom, type MergeOutcome, type TrackedExecution } from './merge.js';
 
 /**
@@ -15,6 +15,8 @@ class Entry {
   readonly changedAtMs: number | undefined;
   /** What apply() returns for a repeat of this state: made on the first repeat, then reused. */
   #unchanged: MergeOutcome | undefined;
+  /** The last listing (see confirmListed) that named this execution. */
+  listing = 0;
 
   constructor(tracked: TrackedExecution, changedAtMs: number | undefined) {
     this.tracked = tracked;
@@ -44,6 +46,8 @@ export class ExecutionTable {
    * and most messages change no execution's place in the queue. Undefined: to be found again.
    */
   #headId: string | null | undefined;
+  /** Counts confirmListed calls: each stamps the entries it names with its own number. */
+  #listings = 0;
 
   /** Starts from `initial` (e.g. a loaded cache snapshot); duplicates of a jobId are merged. */
   constructor(initial: readonly JobExecution[] = []) {
@@ -135,6 +139,35 @@ export class ExecutionTable {
     const wasUnconfirmed = this.#unconfirmed.delete(jobId);
     if (wasUnconfirmed) this.#headId = undefined;
     return wasUnconfirmed;
+  }
+
+  /**
+   * Takes a complete list of the pending executions (a notify): confirms each listed one, marks
+   * every cached pending execution the list leaves out as unconfirmed, and returns those, in the
+   * order first seen. Listed ids missing from the table are ignored (apply them first). Stamps the
+   * entries instead of building a set of ids, and scans nothing when every cached execution is
+   * listed, which is the usual case.
+   */
+  confirmListed(listed: readonly JobExecution[]): string[] {
+    const listing = ++this.#listings;
+    let distinct = 0;
+    for (const { jobId } of listed) {
+      const entry = this.#entries.get(jobId);
+      if (entry === undefined) continue;
+      if (entry.listing !== listing) {
+        entry.listing = listing;
+        distinct++;
+      }
+      this.confirm(jobId);
+    }
+    if (distinct === this.#entries.size) return [];
+    const unlisted: string[] = [];
+    for (const [jobId, entry] of this.#entries) {
+      if (entry.listing === listing || isTerminalStatus(entry.tracked.value.status)) continue;
+      this.markUnconfirmed(jobId);
+      unlisted.push(jobId);
+    }
+    return unlisted;
   }
 
   /** Whether any execution is marked unconfirmed. */

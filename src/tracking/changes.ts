@@ -66,20 +66,7 @@ export function applyNotifyList(
   nowMs: number,
 ): ApplyResult {
   const changes = applyObserved(table, listed, 'notify', nowMs, 'adopt');
-  const listedIds = new Set<string>();
-  for (const { jobId } of listed) {
-    listedIds.add(jobId);
-    table.confirm(jobId);
-  }
-  // Every listed execution is in the table now, so equal sizes mean nothing else is cached.
-  if (listedIds.size === table.size) return { changes, toConfirm: [] };
-  const toConfirm: string[] = [];
-  for (const execution of table.values()) {
-    if (!listedIds.has(execution.jobId) && isPending(execution)) {
-      table.markUnconfirmed(execution.jobId);
-      toConfirm.push(execution.jobId);
-    }
-  }
+  const toConfirm = table.confirmListed(listed);
   return { changes, toConfirm };
 }
 
