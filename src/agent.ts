@@ -2,10 +2,11 @@ import { randomUUID as nodeRandomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import { ExecutionTable } from './cache/execution-table.js';
 import type { ExecutionCache } from './cache/execution-cache.js';
+import { EventOutlet } from './agent-events.js';
 import { systemClock, type Clock } from './clock.js';
 import { resolveAgentOptions, type ResolvedAgentOptions } from './config/resolve.js';
 import type { AgentOptions } from './config/schema.js';
-import { ClosedError, JobsAgentError, describeError } from './errors.js';
+import { ClosedError } from './errors.js';
 import type { JobsAgentEvents, ReconcileReport } from './events.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { JobExecution } from './protocol/types.js';
@@ -62,13 +63,12 @@ export type AgentState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped
  */
 export class JobsAgent extends EventEmitter<JobsAgentEvents> {
   readonly #options: ResolvedAgentOptions;
-  readonly #clock: Clock;
-  readonly #logger: Logger;
   readonly #table = new ExecutionTable();
   readonly #session: Session;
   readonly #persistence: CachePersistence;
   readonly #client: JobsClient;
   readonly #lifecycle: Lifecycle;
+  readonly #events: EventOutlet;
   #state: AgentState = 'idle';
 
   /**
@@ -78,31 +78,32 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
   constructor(options: AgentOptions, dependencies: AgentDependencies = {}, lifecycle: LifecycleOptions = {}) {
     super();
     this.#options = resolveAgentOptions(options);
-    this.#clock = dependencies.clock ?? systemClock;
-    this.#logger = dependencies.logger ?? silentLogger;
+    const clock = dependencies.clock ?? systemClock;
+    const logger = dependencies.logger ?? silentLogger;
+    this.#events = new EventOutlet(this, clock, logger);
     this.#persistence = new CachePersistence({
       thingName: this.#options.thingName,
       cache: dependencies.cache,
       stateFile: this.#options.stateFile,
       table: this.#table,
-      clock: this.#clock,
+      clock,
       onError: (error) => {
-        this.#reportError(error);
+        this.#events.error(error);
       },
     });
     const random = dependencies.random ?? Math.random;
     this.#session = new Session({
       options: this.#options,
       table: this.#table,
-      clock: this.#clock,
+      clock,
       random,
       randomUUID: dependencies.randomUUID ?? nodeRandomUUID,
-      logger: this.#logger,
+      logger,
       transportFactory:
         dependencies.transportFactory ??
-        selectTransportFactory(this.#options, process.env, { clock: this.#clock, logger: this.#logger }),
+        selectTransportFactory(this.#options, process.env, { clock, logger }),
       // The HTTP stack loads on the first reconcile, not with the agent (see lazyListSource).
-      listSource: dependencies.listSource ?? lazyListSource(this.#options, dependencies, this.#clock, random),
+      listSource: dependencies.listSource ?? lazyListSource(this.#options, dependencies, clock, random),
       sink: {
         changes: (changes) => {
           this.#publishChanges(changes);
@@ -111,20 +112,20 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
           this.#lifecycle.onEnded(jobId);
         },
         nextChanged: (execution) => {
-          this.#emit('nextExecutionChanged', { at: this.#at(), execution });
+          this.#events.emit('nextExecutionChanged', { execution });
         },
         connected: (sessionPresent) => {
-          this.#emit('connected', { at: this.#at(), sessionPresent });
+          this.#events.emit('connected', { sessionPresent });
           this.#lifecycle.onConnected();
         },
         disconnected: (reason) => {
-          this.#emit('disconnected', { at: this.#at(), reason });
+          this.#events.emit('disconnected', { reason });
         },
         reconciled: (report) => {
-          this.#emit('reconciled', { at: this.#at(), ...report });
+          this.#events.emit('reconciled', report);
         },
         error: (error) => {
-          this.#reportError(error);
+          this.#events.error(error);
         },
       },
     });
@@ -133,9 +134,9 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
       namespaceId: this.#options.namespaceId,
       stateFile: this.#options.stateFile,
       table: this.#table,
-      clock: this.#clock,
+      clock,
       random,
-      logger: this.#logger,
+      logger,
       retry:
         dependencies.requestRetry ??
         (this.#options.requestRetry ? { ...this.#options.requestRetry, factor: 2 } : DEFAULT_REQUEST_RETRY),
@@ -145,15 +146,10 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
       session: this.#session,
       sink: {
         event: (event, payload) => {
-          // The payload is the event's own minus `at`; TypeScript cannot follow that through the generic.
-          const args = [{ at: this.#at(), ...payload }] as EventEmitter.EventArgs<
-            JobsAgentEvents,
-            typeof event
-          >;
-          this.#emit(event, ...args);
+          this.#events.emit(event, payload);
         },
         error: (error) => {
-          this.#reportError(error);
+          this.#events.error(error);
         },
       },
     }));
@@ -301,61 +297,10 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
   }
 
   #publishChanges(changes: readonly ExecutionChange[]): void {
-    for (const change of changes) {
-      const at = this.#at();
-      switch (change.kind) {
-        case 'added':
-          this.#emit('executionAdded', { at, execution: change.execution, source: change.source });
-          break;
-        case 'updated':
-          this.#emit('executionUpdated', {
-            at,
-            execution: change.execution,
-            previousStatus: change.previous.status,
-            changedFields: change.changedFields,
-            source: change.source,
-          });
-          break;
-        case 'removed':
-          this.#emit('executionRemoved', { at, jobId: change.execution.jobId, execution: change.execution });
-          break;
-      }
-    }
-    if (changes.length > 0) {
-      this.#persistence.changed();
-      this.#lifecycle.onChanges(changes);
-    }
-  }
-
-  #at(): Date {
-    return new Date(this.#clock.now());
-  }
-
-  /** A throwing listener is logged and reported, never allowed to break the agent's own flow. */
-  #emit<E extends keyof JobsAgentEvents>(
-    event: E,
-    ...args: EventEmitter.EventArgs<JobsAgentEvents, E>
-  ): void {
-    try {
-      this.emit(event, ...args);
-    } catch (error) {
-      this.#logger.error({ err: error, event }, 'an agent event listener threw');
-      if (event !== 'error') {
-        this.#reportError(
-          new JobsAgentError('ERR_LISTENER', `a listener of "${event}" threw: ${describeError(error)}`, {
-            cause: error,
-          }),
-        );
-      }
-    }
-  }
-
-  #reportError(error: JobsAgentError): void {
-    if (this.listenerCount('error') === 0) {
-      this.#logger.error({ err: error }, 'agent error (no error listener)');
-      return;
-    }
-    this.#emit('error', { at: this.#at(), code: error.code, message: error.message, error });
+    if (changes.length === 0) return;
+    this.#events.changes(changes);
+    this.#persistence.changed();
+    this.#lifecycle.onChanges(changes);
   }
 }
 
