@@ -28,22 +28,23 @@ const addedIds = (events: readonly RecordedEvent[]): string[] =>
       : [],
   );
 
+// One broker, jobs service and agent slot per test, shared by both groups below.
+let broker: TestBroker;
+let service: FakeJobsService;
+let agent: JobsAgent | undefined;
+
+beforeEach(async () => {
+  broker = await startBroker();
+  service = new FakeJobsService(broker, TEST_THING_NAME);
+});
+
+afterEach(async () => {
+  await agent?.stop();
+  agent = undefined;
+  await broker.close();
+});
+
 describe('broker killed and restarted mid-stream', () => {
-  let broker: TestBroker;
-  let service: FakeJobsService;
-  let agent: JobsAgent | undefined;
-
-  beforeEach(async () => {
-    broker = await startBroker();
-    service = new FakeJobsService(broker, TEST_THING_NAME);
-  });
-
-  afterEach(async () => {
-    await agent?.stop();
-    agent = undefined;
-    await broker.close();
-  });
-
   it('adds every execution queued before, during and after the outage exactly once', async () => {
     agent = new JobsAgent(testAgentOptions(broker));
     const events = recordEvents(agent);
@@ -108,21 +109,6 @@ describe('broker killed and restarted mid-stream', () => {
 });
 
 describe('catch-up after a reconnect when the describe of $next fails', () => {
-  let broker: TestBroker;
-  let service: FakeJobsService;
-  let agent: JobsAgent | undefined;
-
-  beforeEach(async () => {
-    broker = await startBroker();
-    service = new FakeJobsService(broker, TEST_THING_NAME);
-  });
-
-  afterEach(async () => {
-    await agent?.stop();
-    agent = undefined;
-    await broker.close();
-  });
-
   // Once a regression: the pending list's changes waited for the describe of $next and were lost when it failed.
   it('still emits executionAdded for what the pending list brought', async () => {
     agent = new JobsAgent(testAgentOptions(broker, { requestTimeoutMs: 300 }));
