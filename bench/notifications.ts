@@ -20,7 +20,10 @@ import type {
 export interface NotificationSettings {
   readonly reps: number;
   readonly kinds: readonly SubjectKind[];
+  /** Flood messages measured per receiver and rep, split evenly over the rounds. */
   readonly floodCount: Readonly<Record<Workload, number>>;
+  /** Flood rounds per rep: each round floods every receiver once, in turn. */
+  readonly rounds: number;
   readonly warmup: number;
   readonly pacedCount: number;
   readonly pacedRate: number;
@@ -29,16 +32,19 @@ export interface NotificationSettings {
   readonly receiverCpu?: number | undefined;
 }
 
-/** One subject process's figures. */
+/** One subject process's figures (one rep of one kind on one workload). */
 export interface SubjectRun {
   readonly kind: SubjectKind;
   readonly workload: Workload;
+  readonly rep: number;
   readonly importMs: number;
   readonly readyAtMs: number;
   readonly idleRssBytes: number;
   readonly cpuMicrosPerMessage: number;
   /** CPU per flood message the receiver actually handled (differs when it drops messages). */
   readonly cpuMicrosPerHandled: number;
+  /** CPU per message in each flood round, in round order (NaN for a round it did not finish). */
+  readonly roundCpuMicros: readonly number[];
   readonly messagesPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -54,6 +60,8 @@ export interface NotificationRow {
   readonly runs: number;
   readonly cpuMicrosPerMessage: number;
   readonly cpuMicrosPerHandled: number;
+  /** CPU per message over the floor's, paired round by round (see pairedCpuRatio). */
+  readonly cpuVsFloor: number;
   readonly messagesPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -67,7 +75,16 @@ export interface NotificationRow {
 /** mosquitto drops QoS 1 messages for a subscriber whose queue is full; 300 + PROGRESS_EVERY stays clear of it. */
 const WINDOW = 300;
 const PROGRESS_EVERY = 100;
+/** Unmeasured messages before each later round: the publisher's first window goes out in one burst. */
+const ROUND_WARMUP = 2 * WINDOW;
 
+/**
+ * Every receiver of a workload runs at the same time, each in its own process, idle but for the
+ * round it is flooded in. The rounds take turns (the order rotates each round), so a slow spell
+ * of this shared machine, which lasts seconds, lands on every receiver alike instead of on
+ * whichever ran then: see pairedCpuRatio. Cold start and idle RSS are measured one process at a
+ * time, the paced latency run too.
+ */
 export async function runNotificationBench(
   broker: BenchBroker,
   settings: NotificationSettings,
@@ -78,21 +95,20 @@ export async function runNotificationBench(
   ]);
   await publisher.next('ready', 15_000);
   const runs: SubjectRun[] = [];
+  const serial = { next: 0 };
   try {
-    let serial = 0;
     for (let rep = 1; rep <= settings.reps; rep++) {
       for (const workload of ['next', 'notify'] as const) {
-        for (const kind of settings.kinds) {
-          if (!handlesWorkload(kind, workload)) continue;
-          serial++;
-          const run = await runSubject(publisher, broker, settings, kind, workload, serial);
+        const kinds = settings.kinds.filter((kind) => handlesWorkload(kind, workload));
+        for (const run of await runRep(publisher, broker, settings, kinds, workload, rep, serial)) {
           runs.push(run);
           log(
-            `  rep ${rep} ${kind.padEnd(17)} ${workload.padEnd(6)} ` +
+            `  rep ${rep} ${run.kind.padEnd(17)} ${workload.padEnd(6)} ` +
               (run.failure
                 ? `FAILED: ${run.failure.slice(0, 160)}`
-                : `${run.cpuMicrosPerMessage.toFixed(1)} µs/msg, ${Math.round(run.messagesPerSecond)} msg/s, ` +
-                  `p50 ${run.p50Ms.toFixed(2)} ms, p99 ${run.p99Ms.toFixed(2)} ms, ready ${Math.round(run.readyAtMs)} ms`),
+                : `${run.cpuMicrosPerMessage.toFixed(1)} µs/msg (rounds ${run.roundCpuMicros.map((cpu) => cpu.toFixed(1)).join(' ')}), ` +
+                  `${Math.round(run.messagesPerSecond)} msg/s, p50 ${run.p50Ms.toFixed(2)} ms, ` +
+                  `p99 ${run.p99Ms.toFixed(2)} ms, ready ${Math.round(run.readyAtMs)} ms`),
           );
         }
       }
@@ -100,9 +116,35 @@ export async function runNotificationBench(
   } finally {
     await publisher.stop();
   }
+  return { rows: summarize(runs, settings.kinds), runs };
+}
+
+/**
+ * The CPU per message of `kind` over `baseline`'s, paired: the ratio within each flood round of
+ * each rep (the two ran seconds apart at most), then the median of those ratios. Robust to slow
+ * spells that a ratio of two medians, each taken at a different time, is not.
+ */
+export function pairedCpuRatio(
+  runs: readonly SubjectRun[],
+  kind: SubjectKind,
+  baseline: SubjectKind,
+  workload: Workload,
+): number {
+  const ratios: number[] = [];
+  for (const run of runs) {
+    if (run.kind !== kind || run.workload !== workload) continue;
+    const base = runs.find((b) => b.kind === baseline && b.workload === workload && b.rep === run.rep);
+    run.roundCpuMicros.forEach((cpu, round) => {
+      ratios.push(cpu / (base?.roundCpuMicros[round] ?? Number.NaN));
+    });
+  }
+  return median(ratios);
+}
+
+function summarize(runs: readonly SubjectRun[], kinds: readonly SubjectKind[]): NotificationRow[] {
   const rows: NotificationRow[] = [];
   for (const workload of ['next', 'notify'] as const) {
-    for (const kind of settings.kinds) {
+    for (const kind of kinds) {
       if (!handlesWorkload(kind, workload)) continue;
       const mine = runs.filter((run) => run.kind === kind && run.workload === workload);
       const ok = mine.filter((run) => run.failure === undefined);
@@ -112,6 +154,7 @@ export async function runNotificationBench(
         runs: ok.length,
         cpuMicrosPerMessage: median(ok.map((run) => run.cpuMicrosPerMessage)),
         cpuMicrosPerHandled: median(ok.map((run) => run.cpuMicrosPerHandled)),
+        cpuVsFloor: pairedCpuRatio(ok, kind, 'raw', workload),
         messagesPerSecond: median(ok.map((run) => run.messagesPerSecond)),
         p50Ms: median(ok.map((run) => run.p50Ms)),
         p99Ms: median(ok.map((run) => run.p99Ms)),
@@ -123,17 +166,73 @@ export async function runNotificationBench(
       });
     }
   }
-  return { rows, runs };
+  return rows;
 }
 
-async function runSubject(
+/** A subject process alive for one rep of one workload, and what was measured of it so far. */
+interface LiveSubject {
+  readonly kind: SubjectKind;
+  readonly thingName: string;
+  readonly child: Child<SubjectMessage>;
+  importMs: number;
+  readyAtMs: number;
+  idleRssBytes: number;
+  /** The next seq the publisher sends this subject's thing. */
+  nextSeq: number;
+  readonly rounds: { cpuMicros: number; elapsedMs: number; count: number; lost: number }[];
+  latencies: number[];
+  pacedLost: number;
+  failure?: string;
+}
+
+async function runRep(
+  publisher: Child<PublisherMessage>,
+  broker: BenchBroker,
+  settings: NotificationSettings,
+  kinds: readonly SubjectKind[],
+  workload: Workload,
+  rep: number,
+  serial: { next: number },
+): Promise<SubjectRun[]> {
+  const subjects: LiveSubject[] = [];
+  try {
+    // Cold start, one at a time: each starts while the others sit idle.
+    for (const kind of kinds) {
+      subjects.push(await startSubject(publisher, broker, settings, kind, workload, ++serial.next));
+    }
+    await Promise.all(subjects.map((subject) => measureIdle(subject, settings.idleMs)));
+    const perRound = Math.ceil(settings.floodCount[workload] / settings.rounds);
+    for (let round = 0; round < settings.rounds; round++) {
+      // Rotated, so no receiver always follows the same one.
+      const order = subjects.map((_, i) => subjects[(i + round) % subjects.length]);
+      for (const subject of order) {
+        if (!subject || subject.failure !== undefined) continue;
+        await floodRound(
+          publisher,
+          subject,
+          workload,
+          round === 0 ? settings.warmup : ROUND_WARMUP,
+          perRound,
+        );
+      }
+    }
+    for (const subject of subjects) {
+      if (subject.failure === undefined) await pacedRun(publisher, subject, workload, settings);
+    }
+  } finally {
+    await Promise.all(subjects.map((subject) => subject.child.stop()));
+  }
+  return subjects.map((subject) => toRun(subject, workload, rep, settings));
+}
+
+async function startSubject(
   publisher: Child<PublisherMessage>,
   broker: BenchBroker,
   settings: NotificationSettings,
   kind: SubjectKind,
   workload: Workload,
   serial: number,
-): Promise<SubjectRun> {
+): Promise<LiveSubject> {
   const thingName = `bench-thing-${serial}`;
   const config: SubjectConfig = {
     kind,
@@ -143,88 +242,153 @@ async function runSubject(
     certsDir: CERTS_DIR,
     thingName,
     clientId: `bench-${kind}-${serial}`,
-    warmup: settings.warmup,
-    count: settings.floodCount[workload],
     progressEvery: PROGRESS_EVERY,
   };
-  const subject = new Child<SubjectMessage>(
+  const child = new Child<SubjectMessage>(
     'bench/children/subject.js',
     [JSON.stringify(config)],
     (process.env['BENCH_SUBJECT_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean),
     settings.receiverCpu,
   );
-  subject.onMessage((message) => {
+  child.onMessage((message) => {
     if (message.type === 'progress') publisher.send({ type: 'progress', seq: message.seq });
   });
-  let importMs = Number.NaN;
-  let readyAtMs = Number.NaN;
-  let idleRssBytes = Number.NaN;
+  const subject: LiveSubject = {
+    kind,
+    thingName,
+    child,
+    importMs: Number.NaN,
+    readyAtMs: Number.NaN,
+    idleRssBytes: Number.NaN,
+    nextSeq: 1,
+    rounds: [],
+    latencies: [],
+    pacedLost: 0,
+  };
   try {
-    const ready = await subject.next('ready', 30_000);
-    importMs = ready.importMs;
-    readyAtMs = ready.readyAtMs;
-    subject.send({ type: 'idle', ms: settings.idleMs });
-    idleRssBytes = (await subject.next('idle', settings.idleMs + 10_000)).rssBytes;
+    const ready = await child.next('ready', 30_000);
+    subject.importMs = ready.importMs;
+    subject.readyAtMs = ready.readyAtMs;
+  } catch (error) {
+    subject.failure = describe(error);
+  }
+  return subject;
+}
 
-    // Flood: as fast as the subject handles them (the publisher stays at most WINDOW ahead).
-    const floodCount = settings.floodCount[workload];
-    const flood = await measure(publisher, subject, {
-      thingName,
+async function measureIdle(subject: LiveSubject, idleMs: number): Promise<void> {
+  if (subject.failure !== undefined) return;
+  try {
+    subject.child.send({ type: 'idle', ms: idleMs });
+    subject.idleRssBytes = (await subject.child.next('idle', idleMs + 10_000)).rssBytes;
+  } catch (error) {
+    subject.failure = describe(error);
+  }
+}
+
+/** One flood round: as fast as the subject handles them (the publisher stays at most WINDOW ahead). */
+async function floodRound(
+  publisher: Child<PublisherMessage>,
+  subject: LiveSubject,
+  workload: Workload,
+  warmup: number,
+  count: number,
+): Promise<void> {
+  try {
+    const flood = await measure(publisher, subject.child, {
+      thingName: subject.thingName,
       workload,
-      first: 1,
-      warmup: settings.warmup,
-      count: floodCount,
+      first: subject.nextSeq,
+      warmup,
+      count,
       timeoutMs: 60_000,
     });
-    // Paced: latency at a steady rate, on a warm process.
-    const pacedFirst = settings.warmup + floodCount + 1;
-    const pacedWarmup = 200;
-    const paced = await measure(publisher, subject, {
-      thingName,
+    subject.nextSeq += warmup + count;
+    subject.rounds.push({
+      cpuMicros: flood.cpuMicros,
+      elapsedMs: flood.elapsedMs,
+      count,
+      lost: flood.received.filter((at) => !Number.isFinite(at)).length,
+    });
+  } catch (error) {
+    subject.failure = describe(error);
+  }
+}
+
+/** Latency at a steady rate, on a warm process. */
+async function pacedRun(
+  publisher: Child<PublisherMessage>,
+  subject: LiveSubject,
+  workload: Workload,
+  settings: NotificationSettings,
+): Promise<void> {
+  const pacedWarmup = 200;
+  try {
+    const paced = await measure(publisher, subject.child, {
+      thingName: subject.thingName,
       workload,
-      first: pacedFirst,
+      first: subject.nextSeq,
       warmup: pacedWarmup,
       count: settings.pacedCount,
       ratePerSecond: settings.pacedRate,
       timeoutMs: ((pacedWarmup + settings.pacedCount) / settings.pacedRate) * 1000 + 30_000,
     });
+    subject.nextSeq += pacedWarmup + settings.pacedCount;
     // A lost message arrives over IPC as null (JSON has no NaN): it has no latency.
-    const latencies = paced.received.map((at, i) =>
+    subject.latencies = paced.received.map((at, i) =>
       Number.isFinite(at) ? at - (paced.sent[pacedWarmup + i] ?? Number.NaN) : Number.NaN,
     );
-    const floodLost = flood.received.filter((at) => !Number.isFinite(at)).length;
-    const lost = floodLost + paced.received.filter((at) => !Number.isFinite(at)).length;
-    return {
-      kind,
-      workload,
-      importMs,
-      readyAtMs,
-      idleRssBytes,
-      cpuMicrosPerMessage: flood.cpuMicros / floodCount,
-      cpuMicrosPerHandled: flood.cpuMicros / Math.max(1, floodCount - floodLost),
-      messagesPerSecond: (floodCount / flood.elapsedMs) * 1000,
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
-      lost,
-    };
+    subject.pacedLost = paced.received.filter((at) => !Number.isFinite(at)).length;
   } catch (error) {
+    subject.failure = describe(error);
+  }
+}
+
+function toRun(
+  subject: LiveSubject,
+  workload: Workload,
+  rep: number,
+  settings: NotificationSettings,
+): SubjectRun {
+  const measured = {
+    kind: subject.kind,
+    workload,
+    rep,
+    importMs: subject.importMs,
+    readyAtMs: subject.readyAtMs,
+    idleRssBytes: subject.idleRssBytes,
+  };
+  if (subject.failure !== undefined) {
     return {
-      kind,
-      workload,
-      importMs,
-      readyAtMs,
-      idleRssBytes,
+      ...measured,
       cpuMicrosPerMessage: Number.NaN,
       cpuMicrosPerHandled: Number.NaN,
+      roundCpuMicros: [],
       messagesPerSecond: Number.NaN,
       p50Ms: Number.NaN,
       p99Ms: Number.NaN,
       lost: settings.floodCount[workload] + settings.pacedCount,
-      failure: error instanceof Error ? error.message : String(error),
+      failure: subject.failure,
     };
-  } finally {
-    await subject.stop();
   }
+  const sum = (pick: (round: LiveSubject['rounds'][number]) => number): number =>
+    subject.rounds.reduce((total, round) => total + pick(round), 0);
+  const cpuMicros = sum((round) => round.cpuMicros);
+  const count = sum((round) => round.count);
+  const floodLost = sum((round) => round.lost);
+  return {
+    ...measured,
+    cpuMicrosPerMessage: cpuMicros / count,
+    cpuMicrosPerHandled: cpuMicros / Math.max(1, count - floodLost),
+    roundCpuMicros: subject.rounds.map((round) => round.cpuMicros / round.count),
+    messagesPerSecond: (count / sum((round) => round.elapsedMs)) * 1000,
+    p50Ms: percentile(subject.latencies, 50),
+    p99Ms: percentile(subject.latencies, 99),
+    lost: floodLost + subject.pacedLost,
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function measure(

@@ -14,6 +14,7 @@ import {
   preciseNow,
   type PublisherCommand,
   type PublisherMessage,
+  type Workload,
 } from './wire.js';
 
 const { port, certsDir } = JSON.parse(process.argv[2] ?? '{}') as { port: number; certsDir: string };
@@ -56,12 +57,25 @@ function send(message: PublisherMessage): void {
 let acked = 0;
 let pump: (() => void) | undefined;
 
+/**
+ * One notify builder per thing, kept across runs: a thing's later runs go on from the same 15
+ * executions, so its receiver sees the steady stream of changes, not a restart from version 1.
+ */
+const notifyBuilders = new Map<string, (seq: number) => string>();
+
+function builderFor(thingName: string, workload: Workload): (seq: number) => string {
+  if (workload === 'next') return (seq) => notifyNextPayload(thingName, seq);
+  let build = notifyBuilders.get(thingName);
+  if (!build) {
+    build = notifyBuilder();
+    notifyBuilders.set(thingName, build);
+  }
+  return build;
+}
+
 function run(command: Extract<PublisherCommand, { type: 'run' }>): void {
   const topic = `$aws/things/${command.thingName}/jobs/${command.workload === 'next' ? 'notify-next' : 'notify'}`;
-  const build =
-    command.workload === 'next'
-      ? (seq: number) => notifyNextPayload(command.thingName, seq)
-      : notifyBuilder();
+  const build = builderFor(command.thingName, command.workload);
   const last = command.first + command.total - 1;
   const sent: number[] = [];
   let next = command.first;

@@ -84,10 +84,6 @@ export interface SubjectConfig {
   readonly certsDir: string;
   readonly thingName: string;
   readonly clientId: string;
-  /** Messages before measuring starts (JIT warm-up). */
-  readonly warmup: number;
-  /** Messages measured. */
-  readonly count: number;
   /** Report progress to the orchestrator every this many messages (publisher flow control). */
   readonly progressEvery: number;
 }
