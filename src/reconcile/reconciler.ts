@@ -90,6 +90,8 @@ export class Reconciler {
   #started = false;
   #stopped = false;
   #timer: Cancel | undefined;
+  /** When the armed timer fires (clock ms); meaningful only while #timer is set. */
+  #dueAtMs = 0;
   #inFlight: InFlight | undefined;
   #followUp: Slot | undefined;
   #consecutiveFailures = 0;
@@ -145,6 +147,24 @@ export class Reconciler {
     this.#followUp ??= createSlot(true);
     this.#followUp.awaited = true;
     return this.#followUp.promise;
+  }
+
+  /**
+   * A fresh run within `maxDelayMs`, at a random point of that window, taking the place of the
+   * next scheduled run rather than adding one: the scheduled run is brought forward when it was
+   * due later, and kept when it comes sooner (it starts after this call, so it is fresh too). A
+   * run in flight may predate what the caller learnt, so a follow-up is queued behind it, as
+   * `runNow({ fresh: true })` does. After a broker restart a whole fleet calls this at once;
+   * one run each, spread over the window, is what keeps the fleet's rate at its budget.
+   */
+  runWithin(maxDelayMs: number): void {
+    if (this.#stopped) return;
+    if (this.#inFlight !== undefined) {
+      this.#followUp ??= createSlot(false);
+      return;
+    }
+    const delayMs = Math.floor(clampUnit(this.#random()) * Math.max(0, maxDelayMs));
+    if (this.#timer === undefined || this.#clock.now() + delayMs < this.#dueAtMs) this.#arm(delayMs);
   }
 
   /**
@@ -229,6 +249,7 @@ export class Reconciler {
 
   #arm(delayMs: number): void {
     this.#disarm();
+    this.#dueAtMs = this.#clock.now() + delayMs;
     this.#timer = this.#clock.schedule(delayMs, () => {
       this.#timer = undefined;
       if (this.#stopped || this.#inFlight !== undefined) return;

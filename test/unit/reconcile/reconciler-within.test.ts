@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+
+import { createHarness, report } from './reconciler-fixture.js';
+
+/** A started reconciler whose first run has succeeded: the next run is one interval (60 s) away. */
+async function settledHarness(random: () => number) {
+  let draws = 0;
+  // The first draw sizes the interval (0.5: exactly 60 s); later ones are the test's.
+  const h = createHarness({ random: () => (draws++ === 0 ? 0.5 : random()), autoRun: () => report(1) });
+  h.reconciler.start();
+  await h.clock.advanceAsync(0);
+  expect(h.calls).toHaveLength(1);
+  expect(h.clock.pendingDelays()).toEqual([60_000]);
+  return h;
+}
+
+describe('Reconciler runWithin', () => {
+  it('brings the scheduled run forward to a random point of the window', async () => {
+    const h = await settledHarness(() => 0.25);
+    h.reconciler.runWithin(20_000);
+    expect(h.clock.pendingDelays()).toEqual([5_000]);
+    await h.clock.advanceAsync(5_000);
+    expect(h.calls.map((c) => c.startedAtMs)).toEqual([0, 5_000]);
+  });
+
+  it('replaces the scheduled run instead of adding one', async () => {
+    const h = await settledHarness(() => 0.25);
+    h.reconciler.runWithin(20_000);
+    await h.clock.advanceAsync(60_000);
+    // The window's run at 5 s, then one interval (57 s at random 0.25) after it; nothing at the old 60 s.
+    expect(h.calls.map((c) => c.startedAtMs)).toEqual([0, 5_000]);
+    await h.clock.advanceAsync(2_000);
+    expect(h.calls.map((c) => c.startedAtMs)).toEqual([0, 5_000, 62_000]);
+  });
+
+  it('keeps a scheduled run that comes sooner than the drawn point', async () => {
+    const h = await settledHarness(() => 0.9);
+    await h.clock.advanceAsync(50_000);
+    h.reconciler.runWithin(20_000); // draws 18 s; the scheduled run is 10 s away
+    expect(h.clock.pendingDelays()).toEqual([10_000]);
+    await h.clock.advanceAsync(10_000);
+    expect(h.calls.map((c) => c.startedAtMs)).toEqual([0, 60_000]);
+    expect(h.clock.pendingDelays()).toEqual([54_000 + 0.9 * 12_000]);
+  });
+
+  it('queues one follow-up behind a run in flight, which starts when it settles', async () => {
+    const h = createHarness();
+    h.reconciler.start();
+    await h.clock.advanceAsync(0);
+    expect(h.calls).toHaveLength(1);
+    h.reconciler.runWithin(20_000);
+    h.reconciler.runWithin(20_000);
+    h.calls[0]?.resolve(report(1));
+    await h.clock.advanceAsync(0);
+    expect(h.calls).toHaveLength(2);
+    h.calls[1]?.resolve(report(1));
+    await h.clock.advanceAsync(0);
+    expect(h.calls).toHaveLength(2);
+    expect(h.reports).toHaveLength(2);
+  });
+
+  it('runs at once for an empty window', async () => {
+    const h = await settledHarness(() => 0.5);
+    h.reconciler.runWithin(0);
+    await h.clock.advanceAsync(0);
+    expect(h.calls.map((c) => c.startedAtMs)).toEqual([0, 0]);
+  });
+
+  it('does nothing once stopped', async () => {
+    const h = await settledHarness(() => 0.5);
+    await h.reconciler.stop();
+    h.reconciler.runWithin(20_000);
+    expect(h.clock.pendingDelays()).toEqual([]);
+  });
+});
