@@ -1,45 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { connectAsync } from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Simulator } from '../../../src/simulator/simulator.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
-import {
-  connectDevice,
-  jobsTopic,
-  startTestSimulator,
-  tempStateDir,
-  type Device,
-  type ReceivedMessage,
-} from './sim-client.js';
+import { jobsTopic, useSimulator, type Device, type ReceivedMessage } from './sim-client.js';
 
-let stateDir: { dir: string; remove: () => Promise<void> };
-let sim: Simulator | undefined;
-let device: Device | undefined;
-
+const simulator = useSimulator();
 const NOTIFY = jobsTopic('thing-1', 'notify');
 const NOTIFY_NEXT = jobsTopic('thing-1', 'notify-next');
 const topic = (rest: string): string => jobsTopic('thing-1', rest);
 
-beforeAll(async () => {
-  stateDir = await tempStateDir();
-});
-afterAll(async () => {
-  await stateDir.remove();
-});
-afterEach(async () => {
-  await device?.client.endAsync(true);
-  await sim?.close();
-  device = undefined;
-  sim = undefined;
-});
-
+/** A simulator and a device of thing-1 subscribed to both notification topics. */
 async function setUp(clock?: ManualClock): Promise<{ sim: Simulator; device: Device }> {
-  sim = await startTestSimulator(stateDir.dir, clock ? { clock } : {});
-  device = await connectDevice(sim, 'thing-1');
-  await device.subscribe(NOTIFY);
-  await device.subscribe(NOTIFY_NEXT);
-  return { sim, device };
+  const sim = await simulator.start(clock ? { clock } : {});
+  return { sim, device: await simulator.connect(sim, 'thing-1', NOTIFY, NOTIFY_NEXT) };
 }
 
 function admin(target: Simulator, method: string, path: string, body?: unknown): Promise<Response> {
@@ -184,7 +159,7 @@ describe('simulator state folder and mutual TLS', () => {
     const ca = readFileSync(first.certificatePaths.ca, 'utf8');
     const credentials = first.credentials;
     await first.close();
-    sim = await startTestSimulator(stateDir.dir);
+    const sim = await simulator.start();
     expect(sim.firstRun).toBe(false);
     expect(readFileSync(sim.certificatePaths.ca, 'utf8')).toBe(ca);
     expect(sim.credentials).toEqual(credentials);

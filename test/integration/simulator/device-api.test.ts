@@ -1,24 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../../src/simulator/simulator.js';
-import { connectDevice, jobsTopic, startTestSimulator, tempStateDir, type Device } from './sim-client.js';
+import { jobsTopic, useSimulator, type Device } from './sim-client.js';
 
-let stateDir: { dir: string; remove: () => Promise<void> };
+const simulator = useSimulator();
 let sim: Simulator;
 let device: Device;
 
-beforeAll(async () => {
-  stateDir = await tempStateDir();
-});
-afterAll(async () => {
-  await stateDir.remove();
-});
 beforeEach(async () => {
-  sim = await startTestSimulator(stateDir.dir);
-  device = await connectDevice(sim, 'thing-1');
-});
-afterEach(async () => {
-  await device.client.endAsync(true);
-  await sim.close();
+  sim = await simulator.start();
+  device = await simulator.connect(sim, 'thing-1');
 });
 
 const topic = (rest: string): string => jobsTopic('thing-1', rest);

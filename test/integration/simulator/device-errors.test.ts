@@ -1,32 +1,15 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../../src/simulator/simulator.js';
-import {
-  connectDevice,
-  jobsTopic,
-  settle,
-  startTestSimulator,
-  tempStateDir,
-  type Device,
-} from './sim-client.js';
+import { connectDevice, jobsTopic, settle, useSimulator, type Device } from './sim-client.js';
 
-let stateDir: { dir: string; remove: () => Promise<void> };
+const simulator = useSimulator();
 let sim: Simulator;
 let device: Device;
 
-beforeAll(async () => {
-  stateDir = await tempStateDir();
-});
-afterAll(async () => {
-  await stateDir.remove();
-});
 beforeEach(async () => {
-  sim = await startTestSimulator(stateDir.dir, { things: ['thing-1', 'thing-2'] });
-  device = await connectDevice(sim, 'thing-1');
+  sim = await simulator.start({ things: ['thing-1', 'thing-2'] });
+  device = await simulator.connect(sim, 'thing-1');
   sim.createJob({ jobId: 'job-a', document: { op: 'a' }, targets: ['thing-1'] });
-});
-afterEach(async () => {
-  await device.client.endAsync(true);
-  await sim.close();
 });
 
 const topic = (rest: string): string => jobsTopic('thing-1', rest);

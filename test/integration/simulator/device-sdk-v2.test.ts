@@ -1,7 +1,7 @@
 import { iot, iotjobs, mqtt } from 'aws-iot-device-sdk-v2';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../../src/simulator/simulator.js';
-import { startTestSimulator, tempStateDir } from './sim-client.js';
+import { useSimulator } from './sim-client.js';
 
 /**
  * Compatibility with a client nobody here wrote: the AWS IoT Device SDK v2's MQTT 3.1.1 jobs
@@ -9,7 +9,7 @@ import { startTestSimulator, tempStateDir } from './sim-client.js';
  * parses the replies into its own model types.
  */
 
-let stateDir: { dir: string; remove: () => Promise<void> };
+const simulator = useSimulator();
 let sim: Simulator;
 let connection: mqtt.MqttClientConnection;
 let jobs: iotjobs.IotJobsClient;
@@ -17,14 +17,8 @@ let jobs: iotjobs.IotJobsClient;
 const thingName = 'thing-1';
 const QOS = mqtt.QoS.AtLeastOnce;
 
-beforeAll(async () => {
-  stateDir = await tempStateDir();
-});
-afterAll(async () => {
-  await stateDir.remove();
-});
 beforeEach(async () => {
-  sim = await startTestSimulator(stateDir.dir);
+  sim = await simulator.start();
   const { certFile, keyFile } = sim.certificatePaths.deviceCertificate(thingName);
   const port = Number(new URL(sim.mqttUrl).port);
   const config = iot.AwsIotMqttConnectionConfigBuilder.new_mtls_builder_from_path(certFile, keyFile)
@@ -40,9 +34,9 @@ beforeEach(async () => {
   jobs = new iotjobs.IotJobsClient(connection);
   sim.createJob({ jobId: 'job-a', document: { operation: 'hello' }, targets: [thingName] });
 });
+// Runs before useSimulator's own afterEach (hooks unwind in reverse), so before the simulator closes.
 afterEach(async () => {
   await connection.disconnect();
-  await sim.close();
 });
 
 /** Subscribes to an accepted topic and resolves with the first response it parses. */

@@ -1,25 +1,16 @@
 import { IoTClient, ListJobExecutionsForThingCommand } from '@aws-sdk/client-iot';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { SimulatorCredentials } from '../../../src/simulator/sigv4-verifier.js';
 import type { Simulator } from '../../../src/simulator/simulator.js';
-import { startTestSimulator, tempStateDir } from './sim-client.js';
+import { useSimulator } from './sim-client.js';
 
-let stateDir: { dir: string; remove: () => Promise<void> };
+const simulator = useSimulator();
 let sim: Simulator;
 
-beforeAll(async () => {
-  stateDir = await tempStateDir();
-});
-afterAll(async () => {
-  await stateDir.remove();
-});
 beforeEach(async () => {
-  sim = await startTestSimulator(stateDir.dir);
-});
-afterEach(async () => {
-  await sim.close();
+  sim = await simulator.start();
 });
 
 interface Listing {

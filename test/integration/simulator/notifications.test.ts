@@ -1,43 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Simulator, SimulatorOptions } from '../../../src/simulator/simulator.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
-import {
-  connectDevice,
-  jobsTopic,
-  startTestSimulator,
-  tempStateDir,
-  type Device,
-  type ReceivedMessage,
-} from './sim-client.js';
+import { jobsTopic, useSimulator, type Device, type ReceivedMessage } from './sim-client.js';
 
-let stateDir: { dir: string; remove: () => Promise<void> };
-let sim: Simulator | undefined;
-let device: Device | undefined;
-
+const simulator = useSimulator();
 const NOTIFY = jobsTopic('thing-1', 'notify');
 const NOTIFY_NEXT = jobsTopic('thing-1', 'notify-next');
 const topic = (rest: string): string => jobsTopic('thing-1', rest);
 
-beforeAll(async () => {
-  stateDir = await tempStateDir();
-});
-afterAll(async () => {
-  await stateDir.remove();
-});
-afterEach(async () => {
-  await device?.client.endAsync(true);
-  await sim?.close();
-  device = undefined;
-  sim = undefined;
-});
-
 /** A simulator and a device of thing-1 subscribed to both notification topics. */
 async function setUp(options: SimulatorOptions = {}): Promise<{ sim: Simulator; device: Device }> {
-  sim = await startTestSimulator(stateDir.dir, options);
-  device = await connectDevice(sim, 'thing-1');
-  await device.subscribe(NOTIFY);
-  await device.subscribe(NOTIFY_NEXT);
-  return { sim, device };
+  const sim = await simulator.start(options);
+  return { sim, device: await simulator.connect(sim, 'thing-1', NOTIFY, NOTIFY_NEXT) };
 }
 
 function queue(target: Simulator, ...jobIds: string[]): void {

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../../src/simulator/simulator.js';
 
 /**
@@ -39,6 +40,49 @@ export async function tempStateDir(): Promise<{ dir: string; remove: () => Promi
 
 export function startTestSimulator(stateDir: string, options: SimulatorOptions = {}): Promise<Simulator> {
   return startSimulator({ stateDir, things: ['thing-1', 'thing-2'], ...options });
+}
+
+/** What a test starts through useSimulator; all of it is closed after the test. */
+export interface SimulatorFixture {
+  /** Starts a simulator (things thing-1 and thing-2 unless `options` says otherwise). */
+  start(options?: SimulatorOptions): Promise<Simulator>;
+  /** Connects a device of `thingName` to `sim`, subscribed to `filters`. */
+  connect(sim: Simulator, thingName: string, ...filters: string[]): Promise<Device>;
+}
+
+/**
+ * The hooks every simulator test file needs, registered once per file: one state folder for the
+ * file (so its PKI is generated once), and after each test the devices it connected, then the
+ * simulators it started, are closed.
+ */
+export function useSimulator(): SimulatorFixture {
+  let stateDir: { dir: string; remove: () => Promise<void> } | undefined;
+  const simulators: Simulator[] = [];
+  const devices: Device[] = [];
+  beforeAll(async () => {
+    stateDir = await tempStateDir();
+  });
+  afterAll(async () => {
+    await stateDir?.remove();
+  });
+  afterEach(async () => {
+    await Promise.all(devices.splice(0).map((device) => device.client.endAsync(true)));
+    await Promise.all(simulators.splice(0).map((sim) => sim.close()));
+  });
+  return {
+    async start(options = {}) {
+      if (!stateDir) throw new Error('useSimulator: start() runs inside a test or a beforeEach');
+      const sim = await startTestSimulator(stateDir.dir, options);
+      simulators.push(sim);
+      return sim;
+    },
+    async connect(sim, thingName, ...filters) {
+      const device = await connectDevice(sim, thingName);
+      devices.push(device);
+      for (const filter of filters) await device.subscribe(filter);
+      return device;
+    },
+  };
 }
 
 export async function connectDevice(
