@@ -1,13 +1,9 @@
 import type { Cancel, Clock } from '../clock.js';
-import { AbortedError, ClosedError, ConfigError } from '../errors.js';
+import { AbortedError, ClosedError } from '../errors.js';
 import type { ReconcileReport } from '../events.js';
-import { computeBackoff, type BackoffPolicy } from '../transport/backoff.js';
+import { ReconcileCadence, type CadenceOptions } from './cadence.js';
 
-/** When the first scheduled run happens after `start()`. */
-export type InitialDelay =
-  | 'immediate'
-  /** Uniform in [0, maxMs), so a fleet that boots together does not call the service in step. */
-  | { readonly maxMs: number };
+export type { InitialDelay } from './cadence.js';
 
 /** Extra facts about a failed run, for deciding who reports it. */
 export interface ReconcileFailureInfo {
@@ -18,17 +14,9 @@ export interface ReconcileFailureInfo {
   readonly awaited: boolean;
 }
 
-export interface ReconcilerOptions {
+/** The timing options (interval, jitter, initial delay, failure backoff) are ReconcileCadence's. */
+export interface ReconcilerOptions extends CadenceOptions {
   readonly clock: Clock;
-  /** Uniform in [0, 1), like Math.random. */
-  readonly random: () => number;
-  /** The nominal time between the end of one run and the start of the next. */
-  readonly intervalMs: number;
-  /** Each interval is drawn uniformly from intervalMs × [1 − ratio, 1 + ratio] (at least 1 ms). 0 ≤ ratio ≤ 1. */
-  readonly jitterRatio: number;
-  readonly initialDelay: InitialDelay;
-  /** Delay before the next attempt after consecutive failures (capped, full jitter). */
-  readonly failureBackoff: BackoffPolicy;
   /** One complete reconcile. Must stop promptly when `signal` aborts. */
   readonly run: (signal: AbortSignal) => Promise<ReconcileReport>;
   /** Every successful run, scheduled or on demand, before its `runNow()` promises resolve. */
@@ -74,15 +62,12 @@ type Outcome =
  * Exactly one timer exists at a time and it is re-armed only when a run settles, so runs never
  * overlap (single flight by construction). Any run, scheduled or on demand, restarts the interval:
  * after a success the next run comes one jittered interval later; after a failure it comes after
- * the failure backoff, whose attempt count resets on the next success.
+ * the failure backoff, whose attempt count resets on the next success. Those delays are drawn by
+ * ReconcileCadence (cadence.ts).
  */
 export class Reconciler {
   readonly #clock: Clock;
-  readonly #random: () => number;
-  readonly #intervalMs: number;
-  readonly #jitterRatio: number;
-  readonly #initialDelay: InitialDelay;
-  readonly #failureBackoff: BackoffPolicy;
+  readonly #cadence: ReconcileCadence;
   readonly #run: (signal: AbortSignal) => Promise<ReconcileReport>;
   readonly #onReport: ReconcilerOptions['onReport'];
   readonly #onError: ReconcilerOptions['onError'];
@@ -94,16 +79,10 @@ export class Reconciler {
   #dueAtMs = 0;
   #inFlight: InFlight | undefined;
   #followUp: Slot | undefined;
-  #consecutiveFailures = 0;
 
   constructor(options: ReconcilerOptions) {
-    assertOptions(options);
+    this.#cadence = new ReconcileCadence(options);
     this.#clock = options.clock;
-    this.#random = options.random;
-    this.#intervalMs = options.intervalMs;
-    this.#jitterRatio = options.jitterRatio;
-    this.#initialDelay = options.initialDelay;
-    this.#failureBackoff = options.failureBackoff;
     this.#run = options.run;
     this.#onReport = options.onReport;
     this.#onError = options.onError;
@@ -124,7 +103,7 @@ export class Reconciler {
     if (this.#started) return;
     this.#started = true;
     // A run already in flight (an earlier runNow) arms the timer when it settles.
-    if (this.#inFlight === undefined) this.#arm(this.#firstDelayMs());
+    if (this.#inFlight === undefined) this.#arm(this.#cadence.firstDelayMs());
   }
 
   /**
@@ -163,7 +142,7 @@ export class Reconciler {
       this.#followUp ??= createSlot(false);
       return;
     }
-    const delayMs = Math.floor(clampUnit(this.#random()) * Math.max(0, maxDelayMs));
+    const delayMs = this.#cadence.withinMs(maxDelayMs);
     if (this.#timer === undefined || this.#clock.now() + delayMs < this.#dueAtMs) this.#arm(delayMs);
   }
 
@@ -211,14 +190,7 @@ export class Reconciler {
     if (this.#stopped || inFlight === undefined) return;
     this.#inFlight = undefined;
 
-    let nextDelayMs: number;
-    if (outcome.ok) {
-      this.#consecutiveFailures = 0;
-      nextDelayMs = this.#intervalDelayMs();
-    } else {
-      this.#consecutiveFailures += 1;
-      nextDelayMs = computeBackoff(this.#consecutiveFailures, this.#failureBackoff, this.#random);
-    }
+    const nextDelayMs = outcome.ok ? this.#cadence.afterSuccessMs() : this.#cadence.afterFailureMs();
 
     // Re-arm (or start the queued follow-up) before calling out, so a callback that throws
     // cannot stall the loop.
@@ -261,17 +233,6 @@ export class Reconciler {
     this.#timer?.();
     this.#timer = undefined;
   }
-
-  #firstDelayMs(): number {
-    if (this.#initialDelay === 'immediate') return 0;
-    return Math.floor(clampUnit(this.#random()) * this.#initialDelay.maxMs);
-  }
-
-  #intervalDelayMs(): number {
-    const spread = this.#jitterRatio * (2 * clampUnit(this.#random()) - 1);
-    // At least 1 ms: a ratio near 1 can draw a zero interval, and the loop must never spin.
-    return Math.max(1, Math.round(this.#intervalMs * (1 + spread)));
-  }
 }
 
 function createSlot(awaited: boolean): Slot {
@@ -298,28 +259,4 @@ function callSafely(callback: () => void): void {
   } catch {
     // deliberately ignored: see above
   }
-}
-
-function clampUnit(value: number): number {
-  return Math.min(1, Math.max(0, value));
-}
-
-function assertOptions(options: ReconcilerOptions): void {
-  const positive = (path: string, value: number): void => {
-    if (!Number.isFinite(value) || value <= 0) throw ConfigError.forField(path, 'must be a positive number');
-  };
-  positive('intervalMs', options.intervalMs);
-  if (!(options.jitterRatio >= 0 && options.jitterRatio <= 1)) {
-    throw ConfigError.forField('jitterRatio', 'must be between 0 and 1');
-  }
-  if (options.initialDelay !== 'immediate') {
-    const { maxMs } = options.initialDelay;
-    if (!Number.isFinite(maxMs) || maxMs < 0) {
-      throw ConfigError.forField('initialDelay.maxMs', 'must be a non-negative number');
-    }
-  }
-  positive('failureBackoff.initialDelayMs', options.failureBackoff.initialDelayMs);
-  positive('failureBackoff.maxDelayMs', options.failureBackoff.maxDelayMs);
-  if (!(options.failureBackoff.factor >= 1))
-    throw ConfigError.forField('failureBackoff.factor', 'must be at least 1');
 }
