@@ -11,16 +11,15 @@ import type { Logger } from '../logger.js';
 import type { JobExecution } from '../protocol/types.js';
 import { candidates, skipKey, worthPreparing } from './candidates.js';
 import { prepareRun, type ClaimContext, type Preparation, type RegisteredHandler } from './claim.js';
-import type { ProgressReport } from './progress.js';
-import { reportGone, reportRefusal, reportRunEnd, runBase, type ReportingHost } from './reporting.js';
-import { JobRun, type RunEnd } from './runner.js';
-import type { Checkpoint } from './types.js';
+import { reportGone, reportRefusal, reportRunEnd, runBase } from './reporting.js';
+import { startRun, type RunStartHost, type StartedRun } from './run-start.js';
+import { RunSlots } from './run-slots.js';
+import type { JobRun, RunEnd } from './runner.js';
 
 /** What the scheduler needs from the lifecycle that owns it. */
-export interface SchedulerHost extends ReportingHost {
+export interface SchedulerHost extends RunStartHost {
   readonly logger: Logger;
   readonly concurrency: number;
-  readonly progressIntervalMs: number;
   readonly abortGraceMs: number;
   readonly claim: Omit<ClaimContext, 'canStart' | 'persist' | 'handlerFor' | 'journal'>;
   handlerFor(operation: string | undefined): RegisteredHandler | undefined;
@@ -28,10 +27,6 @@ export interface SchedulerHost extends ReportingHost {
   isReady(): boolean;
   /** Executions the application drives itself (startNext, update): never the scheduler's. */
   isManual(jobId: string, executionNumber: number | undefined): boolean;
-  /** Queues an IN_PROGRESS progress update; settles when delivered or dropped. */
-  enqueueProgress(execution: JobExecution, report: ProgressReport): Promise<unknown>;
-  /** Drops the undelivered updates of an execution that the service ended. */
-  dropUndelivered(jobId: string, executionNumber: number | undefined): void;
   error(error: JobsAgentError): void;
 }
 
@@ -39,19 +34,14 @@ export interface SchedulerHost extends ReportingHost {
 const RETRY_AFTER_FAILURE_MS = 5_000;
 
 /**
- * Chooses which executions to run and runs them: in the service's queue order (IN_PROGRESS
+ * Chooses which executions to run and starts them (startRun, run-start.ts): in the service's queue order (IN_PROGRESS
  * first, then by queue time), at most `concurrency` at once and at most each handler's own
  * concurrency per operation. One job id is never prepared or run twice at the same time, and the
- * journal (see claim.ts) keeps it from running twice at all.
+ * journal (see claim.ts) keeps it from running twice at all. Who holds which slot is RunSlots'.
  */
 export class JobScheduler {
   readonly #host: SchedulerHost;
-  /** Job ids being prepared or run; the run once its handler is called. */
-  readonly #active = new Map<string, JobRun | undefined>();
-  /** Runs whose handler ignored an abort past the grace period: their slot is free again. */
-  readonly #released = new Set<JobRun>();
-  /** Job ids being prepared, with the operation whose slot they hold. */
-  readonly #reserved = new Map<string, string>();
+  readonly #slots = new RunSlots<JobRun>();
   readonly #skipped = new Set<string>();
   readonly #notBefore = new Map<string, number>();
   #retryTimer: Cancel | undefined;
@@ -64,7 +54,7 @@ export class JobScheduler {
 
   /** The runs whose handler is executing now. */
   runs(): JobRun[] {
-    return [...this.#active.values()].filter((run): run is JobRun => run !== undefined);
+    return this.#slots.runs();
   }
 
   /** Handlers changed: executions skipped for lack of one are worth another look. */
@@ -85,7 +75,7 @@ export class JobScheduler {
 
   /** The run of `jobId`, if its handler is executing. */
   runOf(jobId: string): JobRun | undefined {
-    return this.#active.get(jobId);
+    return this.#slots.runOf(jobId);
   }
 
   /** Aborts every run (cause `stopping`) and waits for their handlers, at most `abortGraceMs`. */
@@ -108,9 +98,9 @@ export class JobScheduler {
     const host = this.#host;
     if (this.#stopped || !host.isReady() || !this.#mayPrepareAnything()) return;
     for (const execution of this.#candidates()) {
-      if (this.#busySlots() >= host.concurrency) return;
+      if (this.#slots.busy() >= host.concurrency) return;
       if (!this.#worthPreparing(execution)) continue;
-      this.#active.set(execution.jobId, undefined);
+      this.#slots.prepare(execution.jobId);
       void this.#take(execution.jobId);
     }
   }
@@ -130,7 +120,7 @@ export class JobScheduler {
     return candidates({
       table: host.table,
       journal: host.journal,
-      active: this.#active,
+      active: this.#slots.active,
       skipped: this.#skipped,
       notBefore: this.#notBefore,
       nowMs: host.clock.now(),
@@ -158,22 +148,7 @@ export class JobScheduler {
   #canStart(operation: string | undefined, reserveFor?: string): boolean | undefined {
     const registered = this.#host.handlerFor(operation);
     if (!registered) return undefined;
-    const others = [...this.#reserved].filter(
-      ([jobId, op]) => op === registered.operation && jobId !== reserveFor,
-    );
-    const free = this.#runningOf(registered.operation) + others.length < registered.concurrency;
-    if (free && reserveFor !== undefined) this.#reserved.set(reserveFor, registered.operation);
-    return free;
-  }
-
-  #busySlots(): number {
-    return (
-      this.#active.size - [...this.#released].filter((run) => this.#active.get(run.jobId) === run).length
-    );
-  }
-
-  #runningOf(operation: string): number {
-    return this.runs().filter((run) => run.operation === operation && !this.#released.has(run)).length;
+    return this.#slots.tryReserve(registered.operation, registered.concurrency, reserveFor);
   }
 
   async #take(jobId: string): Promise<void> {
@@ -188,8 +163,8 @@ export class JobScheduler {
         persist: () => host.persist(),
       });
     } catch (error) {
-      this.#reserved.delete(jobId);
-      this.#active.delete(jobId);
+      this.#slots.unreserve(jobId);
+      this.#slots.free(jobId);
       this.#retryLater(jobId);
       if (!(error instanceof TransportError) && !(isJobsAgentError(error) && error.code === 'ERR_TIMEOUT')) {
         host.error(
@@ -198,9 +173,9 @@ export class JobScheduler {
       }
       return;
     }
-    if (preparation.kind !== 'run' || this.#stopped) this.#active.delete(jobId);
+    if (preparation.kind !== 'run' || this.#stopped) this.#slots.free(jobId);
     this.#act(jobId, preparation);
-    this.#reserved.delete(jobId); // a started run now counts itself
+    this.#slots.unreserve(jobId); // a started run now counts itself
     this.schedule();
   }
 
@@ -225,70 +200,31 @@ export class JobScheduler {
     }
   }
 
-  #start(preparation: Extract<Preparation, { kind: 'run' }>): void {
+  #start(preparation: StartedRun): void {
     const host = this.#host;
-    const { registered, claimedAtMs, hardDeadlineMs, resuming } = preparation;
-    const execution = host.table.get(preparation.execution.jobId) ?? preparation.execution;
-    const run: JobRun = new JobRun({
-      execution,
-      operation: registered.operation,
-      document: preparation.document,
-      handler: registered.handler,
-      resuming,
-      checkpoint: preparation.checkpoint,
-      clock: host.clock,
-      progressIntervalMs: host.progressIntervalMs,
-      sendProgress: (report) => {
-        host.emit('jobProgress', { ...runBase(run), ...report });
-        return host.enqueueProgress(execution, report);
+    const { run, settled } = startRun(host, preparation, {
+      started: (started) => {
+        this.#slots.start(started);
       },
-      saveCheckpoint: (checkpoint: Checkpoint) => this.#saveCheckpoint(run, checkpoint),
-      onTimedOut: () => {
-        host.dropUndelivered(run.jobId, run.executionNumber);
-        host.emit('jobTimedOut', { ...runBase(run), detectedBy: 'watchdog' });
-        this.#graceFor(run);
+      timedOut: (timedOut) => {
+        this.#graceFor(timedOut);
+      },
+      ended: (ended, end) => {
+        this.#finish(ended, end);
+      },
+      notStarted: (failed, error) => {
+        this.#slots.free(failed.jobId);
+        this.#retryLater(failed.jobId);
+        host.error(error);
       },
     });
-    this.#active.set(run.jobId, run);
-    run.setStepTimeout(claimedAtMs, registered.stepTimeoutInMinutes);
-    run.setHardDeadline(hardDeadlineMs);
-    host.journal.enter('running', {
-      jobId: run.jobId,
-      executionNumber: run.executionNumber,
-      operation: run.operation,
-      startedAt: run.startedAtMs,
-    });
-    const settled = host
-      .persist()
-      .then(
-        async () => {
-          const cause = run.abortCause;
-          if (cause !== undefined) {
-            this.#finish(run, { kind: 'aborted', cause });
-            return;
-          }
-          host.emit('jobStarted', { ...runBase(run), resuming, execution });
-          this.#finish(run, await run.run());
-        },
-        (error: unknown) => {
-          // No durable record of the start: the handler must not run (exactly-once would be lost).
-          // It never ran, so the record goes back to `claimed` for the retry.
-          host.journal.enter('claimed', {
-            jobId: run.jobId,
-            executionNumber: run.executionNumber,
-            operation: run.operation,
-            startedAt: run.startedAtMs,
-          });
-          this.#active.delete(run.jobId);
-          this.#retryLater(run.jobId);
-          host.error(isJobsAgentError(error) ? error : new TransportError(describeError(error)));
-        },
-      )
-      .finally(() => {
+    this.#settled.set(
+      run,
+      settled.finally(() => {
         this.#settled.delete(run);
         this.schedule();
-      });
-    this.#settled.set(run, settled);
+      }),
+    );
   }
 
   /** The service ended the execution: abort the handler; no status will be sent for it. */
@@ -307,22 +243,14 @@ export class JobScheduler {
 
   #finish(run: JobRun, end: RunEnd): void {
     const host = this.#host;
-    if (this.#active.get(run.jobId) === run) this.#active.delete(run.jobId);
-    this.#released.delete(run);
+    this.#slots.finish(run);
     reportRunEnd(host, run, end);
-  }
-
-  async #saveCheckpoint(run: JobRun, checkpoint: Checkpoint): Promise<void> {
-    if (run.aborted) throw new AbortedError(`checkpoint of job ${run.jobId}`);
-    this.#host.journal.checkpoint(run.jobId, run.executionNumber, checkpoint);
-    await this.#host.persist();
   }
 
   /** An aborted handler keeps its slot until it returns, or until the grace period ends. */
   #graceFor(run: JobRun): void {
     this.#host.clock.schedule(this.#host.abortGraceMs, () => {
-      if (this.#active.get(run.jobId) !== run) return;
-      this.#released.add(run);
+      if (!this.#slots.release(run)) return;
       this.#host.logger.warn(
         { jobId: run.jobId },
         'an aborted handler did not return in time; its slot is freed',
