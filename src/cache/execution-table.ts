@@ -15,6 +15,8 @@ class Entry {
   readonly changedAtMs: number | undefined;
   /** What apply() returns for a repeat of this state: made on the first repeat, then reused. */
   #unchanged: MergeOutcome | undefined;
+  /** Whether offering the held value itself is a repeat (see repeatedBy): asked once, then kept. */
+  #repeatsItself: boolean | undefined;
   /** The last listing (see confirmListed) that named this execution. */
   listing = 0;
 
@@ -26,6 +28,17 @@ class Entry {
   get unchanged(): MergeOutcome {
     this.#unchanged ??= { changed: false, value: this.tracked.value };
     return this.#unchanged;
+  }
+
+  /**
+   * Whether `incoming` repeats this entry's state (see isRepeat). A decoder hands back the held
+   * value itself for a notify entry that repeats it (most entries of most notifications); the
+   * answer for that value never changes, since an entry is replaced whole when its state does.
+   */
+  repeatedBy(incoming: JobExecution): boolean {
+    if (incoming !== this.tracked.value) return isRepeat(this.tracked, incoming);
+    this.#repeatsItself ??= isRepeat(this.tracked, incoming);
+    return this.#repeatsItself;
   }
 }
 
@@ -96,7 +109,7 @@ export class ExecutionTable {
   apply(incoming: JobExecution, observedAtMs: number, ownership: Ownership = 'copy'): MergeOutcome {
     const current = this.#entries.get(incoming.jobId);
     // Most entries of a notify repeat what is held: answered without merging or allocating.
-    if (current !== undefined && isRepeat(current.tracked, incoming)) return current.unchanged;
+    if (current?.repeatedBy(incoming)) return current.unchanged;
     // The merge copies the top level and keeps held nested values it was offered again; only
     // new nested values (statusDetails, jobDocument) are still the caller's, and own() copies
     // just those. Copying every observation whole (structuredClone) and re-freezing it was most
