@@ -1,13 +1,15 @@
 import type * as AwsIotSdk from 'aws-iot-device-sdk-v2';
 import type { Clock } from '../clock.js';
-import { ConfigError, ConnectError, JobsAgentError, TransportError, describeError } from '../errors.js';
+import { ConnectError, JobsAgentError, TransportError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { endpointFromUrl } from './connect-failure.js';
+import { loadCrtSdk, missingSdk, type CrtSdk } from './crt-sdk.js';
+import { crtErrorText, describeCrtConnectFailure, describeCrtUnusableTlsMaterial } from './crt-failure.js';
 import { LinkTransport, type Link, type LinkEvents } from './link-transport.js';
+import { refusedFilters, refusedSubscription, subscribeBatches } from './suback.js';
 import type { ConnectResult, TransportHandlers } from './transport.js';
 
-/** The part of `aws-iot-device-sdk-v2` this transport uses (the SDK re-exports aws-crt's). */
-export type CrtSdk = Pick<typeof AwsIotSdk, 'iot' | 'io' | 'mqtt' | 'mqtt5'>;
+export { CRT_SDK_PACKAGE, loadCrtSdk, missingSdk, type CrtSdk } from './crt-sdk.js';
 
 /** Options of the AWS CRT transport. TLS material is PEM; it never appears in errors or logs. */
 export interface CrtTransportOptions {
@@ -38,9 +40,6 @@ export interface CrtTransportOptions {
   readonly loadSdk?: (() => Promise<CrtSdk>) | undefined;
 }
 
-/** The package to install; named in the ConfigError when it is missing. */
-export const CRT_SDK_PACKAGE = 'aws-iot-device-sdk-v2';
-
 /**
  * The CRT keeps its own reconnect timer even with our ReconnectLoop in charge. We cannot switch it
  * off, so we pin it to a fixed delay without jitter and, the moment a connection is lost, stop
@@ -48,32 +47,6 @@ export const CRT_SDK_PACKAGE = 'aws-iot-device-sdk-v2';
  * delay is the margin a busy event loop has to deliver the loss to us before the CRT would redial.
  */
 const CRT_RECONNECT_HOLD_MS = 2_000;
-
-const SUBSCRIBE_BATCH = 8; // AWS IoT: at most 8 subscriptions per SUBSCRIBE
-
-let sdkLoad: Promise<CrtSdk> | undefined;
-
-/** Loads aws-iot-device-sdk-v2 once, or fails with a ConfigError that says how to install it. */
-export function loadCrtSdk(): Promise<CrtSdk> {
-  sdkLoad ??= import('aws-iot-device-sdk-v2').then(
-    (sdk): CrtSdk => sdk,
-    (error: unknown) => {
-      sdkLoad = undefined;
-      throw missingSdk(error);
-    },
-  );
-  return sdkLoad;
-}
-
-/** @internal exported for tests: what a failed import of the SDK becomes. */
-export function missingSdk(error: unknown): ConfigError {
-  return ConfigError.forField(
-    'transport',
-    `"crt" needs the optional peer dependency ${CRT_SDK_PACKAGE}: run \`npm install ${CRT_SDK_PACKAGE}\` ` +
-      `(or choose transport "mqtt") (${describeError(error)})`,
-    { cause: error },
-  );
-}
 
 /**
  * JobsTransport over the AWS IoT Device SDK v2 (aws-crt, a native addon): its MQTT 3.1.1
@@ -105,7 +78,7 @@ export class CrtTransport extends LinkTransport {
             : mqtt311Link(sdk, config, events);
         } catch (error) {
           // The builders throw synchronously on PEM material they cannot parse.
-          throw new ConnectError(options.url, unusableTlsMaterial(error), { cause: error });
+          throw new ConnectError(options.url, describeCrtUnusableTlsMaterial(error), { cause: error });
         }
       },
     });
@@ -157,7 +130,9 @@ function mqtt311Link(sdk: CrtSdk, o: LinkConfig, events: LinkEvents): Link {
         return { sessionPresent: await connection.connect() };
       } catch (error) {
         released = true; // a connection that never opened has nothing to disconnect
-        throw new ConnectError(o.url, connectFailure(lastFailure ?? error), { cause: lastFailure ?? error });
+        throw new ConnectError(o.url, describeCrtConnectFailure(lastFailure ?? error), {
+          cause: lastFailure ?? error,
+        });
       }
     },
     async subscribe(filters) {
@@ -241,17 +216,16 @@ function mqtt5Link(sdk: CrtSdk, o: LinkConfig, events: LinkEvents): Link {
         client.on('connectionFailure', ({ error }) => {
           if (opened) return;
           stop();
-          reject(new ConnectError(o.url, connectFailure(error), { cause: error }));
+          reject(new ConnectError(o.url, describeCrtConnectFailure(error), { cause: error }));
         });
         client.start();
       }),
     async subscribe(filters) {
-      for (let i = 0; i < filters.length; i += SUBSCRIBE_BATCH) {
-        const batch = filters.slice(i, i + SUBSCRIBE_BATCH);
+      for (const batch of subscribeBatches(filters)) {
         const suback = await client.subscribe({
           subscriptions: batch.map((topicFilter) => ({ topicFilter, qos: mqtt5.QoS.AtLeastOnce })),
         });
-        const refused = batch.filter((_, j) => reasonCodeFailed(suback.reasonCodes[j] ?? 0x80));
+        const refused = refusedFilters(batch, suback.reasonCodes);
         if (refused.length > 0) throw refusedSubscription(refused);
       }
     },
@@ -292,43 +266,3 @@ function toBytes(payload: unknown): Uint8Array {
 const grantRefused = (qos: number): boolean => qos > 1;
 /** MQTT 5 reason codes: 0x80 and above are failures [MQTT-2.4]. */
 const reasonCodeFailed = (code: number): boolean => code >= 0x80;
-
-const refusedSubscription = (filters: readonly string[]): TransportError =>
-  new TransportError(`the broker refused the subscription to ${filters.join(', ')}`);
-
-/** The CRT's error name (`AWS_IO_SOCKET_CLOSED`) and text; its promises often reject with bare strings. */
-function crtErrorText(error: unknown): string {
-  const name = (error as { error_name?: unknown } | undefined)?.error_name;
-  const text = describeError(error);
-  return typeof name === 'string' && !text.includes(name) ? `${name}: ${text}` : text;
-}
-
-const CLIENT_CERT_REFUSED = [
-  'AWS_IO_SOCKET_CLOSED',
-  'AWS_IO_TLS_ERROR_READ_FAILURE',
-  'AWS_ERROR_MQTT_UNEXPECTED_HANGUP',
-];
-
-/** What went wrong while connecting, in words a device operator can act on. */
-function connectFailure(error: unknown): string {
-  const name = (error as { error_name?: unknown } | undefined)?.error_name;
-  const text = crtErrorText(error);
-  switch (true) {
-    case typeof name === 'string' && CLIENT_CERT_REFUSED.includes(name):
-      return `the broker closed the connection during the TLS handshake (client certificate refused?) (${text})`;
-    case name === 'AWS_IO_SOCKET_CONNECTION_REFUSED':
-      return `connection refused: nothing accepts connections at that host and port (${text})`;
-    case name === 'AWS_IO_DNS_INVALID_NAME' || name === 'AWS_IO_DNS_QUERY_FAILED':
-      return `host not found (${text})`;
-    case name === 'AWS_IO_SOCKET_TIMEOUT':
-      return `broker unreachable (${text})`;
-    case name === 'AWS_IO_TLS_ERROR_NEGOTIATION_FAILURE':
-      return `TLS negotiation failed: the broker's certificate is not trusted, or no common TLS version (${text})`;
-    default:
-      return text;
-  }
-}
-
-function unusableTlsMaterial(error: unknown): string {
-  return `the client certificate, private key or CA could not be loaded by the CRT (${crtErrorText(error)})`;
-}
