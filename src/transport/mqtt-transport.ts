@@ -1,5 +1,4 @@
-import { isIP } from 'node:net';
-import mqtt, { ErrorWithSubackPacket, type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { ErrorWithSubackPacket, type MqttClient } from 'mqtt';
 import { systemClock, type Cancel, type Clock } from '../clock.js';
 import { ClosedError, ConnectError, TransportError, describeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -11,6 +10,8 @@ import {
   type ConnectPhase,
   type MqttsEndpoint,
 } from './connect-failure.js';
+import { mqttClientOptions } from './mqtt-client-options.js';
+import { refusedFilters, refusedSubscription, subscribeBatches } from './suback.js';
 import type { ConnectResult, JobsTransport, TransportHandlers } from './transport.js';
 
 /** Options of the MQTT.js transport. TLS material is PEM; it never appears in errors or logs. */
@@ -43,10 +44,6 @@ export interface MqttTransportOptions {
   readonly clock?: Clock | undefined;
   readonly logger?: Logger | undefined;
 }
-
-const SUBSCRIBE_BATCH = 8; // AWS IoT: at most 8 subscriptions per SUBSCRIBE
-/** SUBACK return codes from 0x80 up are failures (128 in 3.1.1; reason codes in 5). */
-const SUBACK_FAILURE = 0x80;
 
 interface Attempt {
   readonly client: MqttClient;
@@ -97,8 +94,7 @@ export class MqttTransport implements JobsTransport {
   }
 
   async subscribe(filters: readonly string[]): Promise<void> {
-    for (let i = 0; i < filters.length; i += SUBSCRIBE_BATCH) {
-      const batch = filters.slice(i, i + SUBSCRIBE_BATCH);
+    for (const batch of subscribeBatches(filters)) {
       const codes = await this.#run(`subscribe to ${batch.join(', ')}`, (client) =>
         client.subscribeAsync(Object.fromEntries(batch.map((filter) => [filter, { qos: 1 as const }]))).then(
           (grants) => grants.map((grant) => grant.qos),
@@ -109,19 +105,13 @@ export class MqttTransport implements JobsTransport {
           },
         ),
       );
-      const refused = batch.filter((_, index) => {
-        const code = codes[index];
-        return typeof code !== 'number' || code >= SUBACK_FAILURE;
-      });
-      if (refused.length > 0) {
-        throw new TransportError(`the broker refused the subscription to ${refused.join(', ')}`);
-      }
+      const refused = refusedFilters(batch, codes);
+      if (refused.length > 0) throw refusedSubscription(refused);
     }
   }
 
   async unsubscribe(filters: readonly string[]): Promise<void> {
-    for (let i = 0; i < filters.length; i += SUBSCRIBE_BATCH) {
-      const batch = filters.slice(i, i + SUBSCRIBE_BATCH);
+    for (const batch of subscribeBatches(filters)) {
       await this.#run(`unsubscribe from ${batch.join(', ')}`, (client) => client.unsubscribeAsync(batch));
     }
   }
@@ -172,7 +162,7 @@ export class MqttTransport implements JobsTransport {
     return new Promise<ConnectResult>((resolve, reject) => {
       let client: MqttClient;
       try {
-        client = mqtt.connect(this.#clientOptions(timeoutMs));
+        client = mqtt.connect(mqttClientOptions(this.#options, this.#endpoint, timeoutMs));
       } catch (error) {
         // Node's TLS context creation throws synchronously on unusable PEM material.
         reject(new ConnectError(url, describeUnusableTlsMaterial(error), { cause: error }));
@@ -233,36 +223,6 @@ export class MqttTransport implements JobsTransport {
         resolve(this.#lastResult);
       });
     });
-  }
-
-  #clientOptions(timeoutMs: number): IClientOptions & { passphrase?: string } {
-    const o = this.#options;
-    const { host, port } = this.#endpoint;
-    const version = o.protocolVersion ?? 4;
-    return {
-      protocol: 'mqtts',
-      host,
-      port,
-      clientId: o.clientId,
-      protocolVersion: version,
-      clean: false,
-      keepalive: o.keepaliveSeconds ?? 60,
-      // Ours fires first and names the phase; MQTT.js's own timer is only a backstop.
-      connectTimeout: timeoutMs + 5_000,
-      reconnectPeriod: 0,
-      resubscribe: false,
-      queueQoSZero: false,
-      rejectUnauthorized: true,
-      cert: o.cert,
-      key: o.key,
-      ...(o.ca !== undefined ? { ca: o.ca } : {}),
-      ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
-      // SNI must be a host name (RFC 6066); AWS IoT routes on it, custom domains need it.
-      ...(isIP(host) === 0 ? { servername: host } : {}),
-      // AWS IoT serves MQTT on 443 only to clients offering this ALPN protocol.
-      ...(port === 443 ? { ALPNProtocols: ['x-amzn-mqtt-ca'] } : {}),
-      ...(version === 5 ? { properties: { sessionExpiryInterval: o.sessionExpirySeconds ?? 3600 } } : {}),
-    };
   }
 
   /** Runs one acked operation on the live connection; rejects when not connected or when it drops. */

@@ -1,0 +1,56 @@
+import { isIP } from 'node:net';
+import type { IClientOptions } from 'mqtt';
+import type { MqttsEndpoint } from './connect-failure.js';
+
+/** What the MQTT.js client options are read from (MqttTransportOptions fits). */
+export interface MqttClientSettings {
+  readonly clientId: string;
+  readonly ca?: string | Buffer | undefined;
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+  readonly passphrase?: string | undefined;
+  readonly protocolVersion?: 4 | 5 | undefined;
+  readonly keepaliveSeconds?: number | undefined;
+  readonly sessionExpirySeconds?: number | undefined;
+}
+
+/**
+ * The MQTT.js options of one connection attempt, from the transport's options: mutual TLS with
+ * the broker's certificate verified, a persistent session (clean: false), and none of MQTT.js's
+ * own reconnect or resubscribe (the agent owns both). Adds what AWS IoT needs of the endpoint:
+ * SNI for a host name, ALPN `x-amzn-mqtt-ca` on port 443. Pure; undefined TLS extras are
+ * omitted, never passed as undefined.
+ */
+export function mqttClientOptions(
+  settings: MqttClientSettings,
+  { host, port }: MqttsEndpoint,
+  connectTimeoutMs: number,
+): IClientOptions & { passphrase?: string } {
+  const version = settings.protocolVersion ?? 4;
+  return {
+    protocol: 'mqtts',
+    host,
+    port,
+    clientId: settings.clientId,
+    protocolVersion: version,
+    clean: false,
+    keepalive: settings.keepaliveSeconds ?? 60,
+    // The transport's timer fires first and names the phase; MQTT.js's own is only a backstop.
+    connectTimeout: connectTimeoutMs + 5_000,
+    reconnectPeriod: 0,
+    resubscribe: false,
+    queueQoSZero: false,
+    rejectUnauthorized: true,
+    cert: settings.cert,
+    key: settings.key,
+    ...(settings.ca !== undefined ? { ca: settings.ca } : {}),
+    ...(settings.passphrase !== undefined ? { passphrase: settings.passphrase } : {}),
+    // SNI must be a host name (RFC 6066); AWS IoT routes on it, custom domains need it.
+    ...(isIP(host) === 0 ? { servername: host } : {}),
+    // AWS IoT serves MQTT on 443 only to clients offering this ALPN protocol.
+    ...(port === 443 ? { ALPNProtocols: ['x-amzn-mqtt-ca'] } : {}),
+    ...(version === 5
+      ? { properties: { sessionExpiryInterval: settings.sessionExpirySeconds ?? 3600 } }
+      : {}),
+  };
+}
