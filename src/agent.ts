@@ -1,53 +1,16 @@
-import { randomUUID as nodeRandomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
-import { ExecutionTable } from './cache/execution-table.js';
-import type { ExecutionCache } from './cache/execution-cache.js';
-import { EventOutlet } from './agent-events.js';
-import { systemClock, type Clock } from './clock.js';
-import { resolveAgentOptions, type ResolvedAgentOptions } from './config/resolve.js';
+import { assembleAgent, type AgentDependencies, type AgentParts } from './agent-assembly.js';
 import type { AgentOptions } from './config/schema.js';
 import { ClosedError } from './errors.js';
 import type { JobsAgentEvents, ReconcileReport } from './events.js';
-import { silentLogger, type Logger } from './logger.js';
 import type { JobExecution } from './protocol/types.js';
-import type { ExecutionListSource } from './reconcile/source.js';
-import type { CredentialsProvider } from './http/credentials.js';
-import type { Lifecycle, UpdateOptions } from './lifecycle/lifecycle.js';
-import type { LifecycleStore } from './lifecycle/state-store.js';
+import type { UpdateOptions } from './lifecycle/lifecycle.js';
 import type { OutboxEntry as PendingUpdate } from './lifecycle/outbox.js';
-import { wireLifecycle } from './lifecycle/wiring.js';
 import type { HandleOptions, JobDocumentObject, JobHandler, LifecycleOptions } from './lifecycle/types.js';
 import type { DeviceSettableStatus, StatusDetails } from './protocol/types.js';
-import type { JobsClient } from './requests/jobs-client.js';
 import type { PendingExecutions } from './requests/jobs-requester.js';
-import { DEFAULT_REQUEST_RETRY, type RetryPolicy } from './requests/retry.js';
-import { lazyListSource } from './lazy-list-source.js';
-import { CachePersistence } from './persistence.js';
-import { Session } from './session.js';
-import type { ExecutionChange } from './tracking/changes.js';
-import { selectTransportFactory } from './transport/select.js';
-import type { TransportFactory } from './transport/transport.js';
 
-/** Everything with side effects or nondeterminism, injectable; each has a working default. */
-export interface AgentDependencies {
-  readonly clock?: Clock;
-  readonly random?: () => number;
-  readonly randomUUID?: () => string;
-  readonly logger?: Logger;
-  /** Where the cache survives restarts; defaults to a FileExecutionCache when `stateFile` is set. */
-  readonly cache?: ExecutionCache;
-  /** Builds the MQTT transport; defaults to MQTT.js over mutual TLS. */
-  readonly transportFactory?: TransportFactory;
-  /** The complete listing used by reconcile; defaults to ListJobExecutionsForThing over HTTPS. */
-  readonly listSource?: ExecutionListSource;
-  /** Credentials for the default list source; defaults to what `reconcile.credentials` names. */
-  readonly credentials?: CredentialsProvider;
-  readonly fetch?: typeof fetch;
-  /** Where run records and queued status updates survive restarts; defaults to a file next to `stateFile`. */
-  readonly lifecycleStore?: LifecycleStore;
-  /** Retries of throttled requests (RequestThrottled, InternalError). */
-  readonly requestRetry?: RetryPolicy;
-}
+export type { AgentDependencies } from './agent-assembly.js';
 
 export type AgentState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -62,13 +25,7 @@ export type AgentState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped
  * await agent.start();
  */
 export class JobsAgent extends EventEmitter<JobsAgentEvents> {
-  readonly #options: ResolvedAgentOptions;
-  readonly #table = new ExecutionTable();
-  readonly #session: Session;
-  readonly #persistence: CachePersistence;
-  readonly #client: JobsClient;
-  readonly #lifecycle: Lifecycle;
-  readonly #events: EventOutlet;
+  readonly #parts: AgentParts;
   #state: AgentState = 'idle';
 
   /**
@@ -77,82 +34,8 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
    */
   constructor(options: AgentOptions, dependencies: AgentDependencies = {}, lifecycle: LifecycleOptions = {}) {
     super();
-    this.#options = resolveAgentOptions(options);
-    const clock = dependencies.clock ?? systemClock;
-    const logger = dependencies.logger ?? silentLogger;
-    this.#events = new EventOutlet(this, clock, logger);
-    this.#persistence = new CachePersistence({
-      thingName: this.#options.thingName,
-      cache: dependencies.cache,
-      stateFile: this.#options.stateFile,
-      table: this.#table,
-      clock,
-      onError: (error) => {
-        this.#events.error(error);
-      },
-    });
-    const random = dependencies.random ?? Math.random;
-    this.#session = new Session({
-      options: this.#options,
-      table: this.#table,
-      clock,
-      random,
-      randomUUID: dependencies.randomUUID ?? nodeRandomUUID,
-      logger,
-      transportFactory:
-        dependencies.transportFactory ??
-        selectTransportFactory(this.#options, process.env, { clock, logger }),
-      // The HTTP stack loads on the first reconcile, not with the agent (see lazyListSource).
-      listSource: dependencies.listSource ?? lazyListSource(this.#options, dependencies, clock, random),
-      sink: {
-        changes: (changes) => {
-          this.#publishChanges(changes);
-        },
-        ended: (jobId) => {
-          this.#lifecycle.onEnded(jobId);
-        },
-        nextChanged: (execution) => {
-          this.#events.emit('nextExecutionChanged', { execution });
-        },
-        connected: (sessionPresent) => {
-          this.#events.emit('connected', { sessionPresent });
-          this.#lifecycle.onConnected();
-        },
-        disconnected: (reason) => {
-          this.#events.emit('disconnected', { reason });
-        },
-        reconciled: (report) => {
-          this.#events.emit('reconciled', report);
-        },
-        error: (error) => {
-          this.#events.error(error);
-        },
-      },
-    });
-    ({ client: this.#client, lifecycle: this.#lifecycle } = wireLifecycle({
-      thingName: this.#options.thingName,
-      namespaceId: this.#options.namespaceId,
-      stateFile: this.#options.stateFile,
-      table: this.#table,
-      clock,
-      random,
-      logger,
-      retry:
-        dependencies.requestRetry ??
-        (this.#options.requestRetry ? { ...this.#options.requestRetry, factor: 2 } : DEFAULT_REQUEST_RETRY),
-      store: dependencies.lifecycleStore,
-      // The `jobs` section of the options, overridden key by key by the constructor argument.
-      options: { ...stripUndefined(this.#options.jobs ?? {}), ...stripUndefined(lifecycle) },
-      session: this.#session,
-      sink: {
-        event: (event, payload) => {
-          this.#events.emit(event, payload);
-        },
-        error: (error) => {
-          this.#events.error(error);
-        },
-      },
-    }));
+    // How the parts are built and connected to each other (events, saves, handlers): agent-assembly.ts.
+    this.#parts = assembleAgent(this, options, dependencies, lifecycle);
   }
 
   /** idle → starting → running → stopping → stopped. An agent is started once. */
@@ -162,7 +45,7 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
 
   /** The thing this agent tracks. */
   get thingName(): string {
-    return this.#options.thingName;
+    return this.#parts.options.thingName;
   }
 
   /**
@@ -174,13 +57,13 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
   async start(): Promise<void> {
     if (this.#state !== 'idle') throw new ClosedError(`start() called on an agent that is ${this.#state}`);
     this.#state = 'starting';
-    await this.#loadCache();
-    await this.#lifecycle.load();
+    await this.#parts.loadCache();
+    await this.#parts.lifecycle.load();
     try {
-      await this.#session.start();
+      await this.#parts.session.start();
     } catch (error) {
       this.#state = 'stopping';
-      await this.#session.stop();
+      await this.#parts.session.stop();
       this.#state = 'stopped';
       throw error;
     }
@@ -198,9 +81,9 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
     try {
       // Handlers first: aborted ones stay recorded as running (resumed next start), and queued
       // status updates get a chance to go out while the connection is still up.
-      await this.#lifecycle.stop();
-      await this.#session.stop();
-      await this.#persistence.close();
+      await this.#parts.lifecycle.stop();
+      await this.#parts.session.stop();
+      await this.#parts.persistence.close();
     } finally {
       // A failed final save still rejects stop(), but never leaves the agent half-stopped.
       this.#state = 'stopped';
@@ -209,17 +92,17 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
 
   /** A read-only snapshot of the cache, IN_PROGRESS first, then by queue time. */
   executions(): readonly JobExecution[] {
-    return this.#table.list();
+    return this.#parts.table.list();
   }
 
   /** One execution by job id, as last known. */
   execution(jobId: string): JobExecution | undefined {
-    return this.#table.get(jobId);
+    return this.#parts.table.get(jobId);
   }
 
   /** The execution AWS IoT Jobs would hand out next, as far as the agent knows. */
   nextExecution(): JobExecution | null {
-    return this.#table.next() ?? null;
+    return this.#parts.table.next() ?? null;
   }
 
   /**
@@ -230,7 +113,7 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
   async reconcile(): Promise<ReconcileReport> {
     if (this.#state !== 'running')
       throw new ClosedError(`reconcile() needs a running agent (it is ${this.#state})`);
-    return this.#session.reconcileNow();
+    return this.#parts.session.reconcileNow();
   }
 
   /**
@@ -243,17 +126,17 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
     handler: JobHandler<NoInfer<TDocument>>,
     options: HandleOptions<TDocument> = {},
   ): () => void {
-    return this.#lifecycle.handle(operation, handler as JobHandler<unknown>, options);
+    return this.#parts.lifecycle.handle(operation, handler as JobHandler<unknown>, options);
   }
 
   /** GetPendingJobExecutions; the executions are merged into the cache. */
   getPending(): Promise<PendingExecutions> {
-    return this.#whileRunning('getPending', () => this.#client.getPending());
+    return this.#whileRunning('getPending', () => this.#parts.client.getPending());
   }
 
   /** DescribeJobExecution of a job id or `'$next'` (null when nothing is pending); merged into the cache. */
   describe(jobId: string): Promise<JobExecution | null> {
-    return this.#whileRunning('describe', () => this.#client.describe(jobId));
+    return this.#whileRunning('describe', () => this.#parts.client.describe(jobId));
   }
 
   /**
@@ -264,8 +147,8 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
     options: { readonly statusDetails?: StatusDetails; readonly stepTimeoutInMinutes?: number } = {},
   ): Promise<JobExecution | null> {
     return this.#whileRunning('startNext', async () => {
-      const execution = await this.#client.startNext(options);
-      if (execution) this.#lifecycle.markManual(execution.jobId, execution.executionNumber);
+      const execution = await this.#parts.client.startNext(options);
+      if (execution) this.#parts.lifecycle.markManual(execution.jobId, execution.executionNumber);
       return execution;
     });
   }
@@ -277,12 +160,12 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
    * rejects with RejectedError (AWS code and executionState) when it refused it.
    */
   update(jobId: string, status: DeviceSettableStatus, options: UpdateOptions = {}): Promise<JobExecution> {
-    return this.#whileRunning('update', () => this.#lifecycle.update(jobId, status, options));
+    return this.#whileRunning('update', () => this.#parts.lifecycle.update(jobId, status, options));
   }
 
   /** Status updates queued and not yet accepted by the service, oldest first (see `update()`). */
   pendingUpdates(): readonly PendingUpdate[] {
-    return this.#lifecycle.pendingUpdates();
+    return this.#parts.lifecycle.pendingUpdates();
   }
 
   async #whileRunning<T>(operation: string, call: () => Promise<T>): Promise<T> {
@@ -290,21 +173,4 @@ export class JobsAgent extends EventEmitter<JobsAgentEvents> {
       throw new ClosedError(`${operation}() needs a running agent (it is ${this.#state})`);
     return call();
   }
-
-  async #loadCache(): Promise<void> {
-    const saved = await this.#persistence.load();
-    if (saved.length > 0) this.#publishChanges(this.#session.restore(saved));
-  }
-
-  #publishChanges(changes: readonly ExecutionChange[]): void {
-    if (changes.length === 0) return;
-    this.#events.changes(changes);
-    this.#persistence.changed();
-    this.#lifecycle.onChanges(changes);
-  }
-}
-
-/** Drops keys whose value is undefined, so a spread cannot erase a value set elsewhere. */
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
