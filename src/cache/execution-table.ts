@@ -1,12 +1,21 @@
 import { isTerminalStatus, type JobExecution } from '../protocol/types.js';
 import { isRepeat, mergeTracked, trackedFrom, type MergeOutcome, type TrackedExecution } from './merge.js';
+import { deepFreeze, own, ownCopy, type Ownership } from './owned.js';
 
-/**
- * What apply() may do with the nested values of an observation: `copy` them (the default: the
- * caller may still hold them), or `adopt` them, frozen in place, when the caller gives the
- * observation away (a freshly decoded notification nobody else sees).
- */
-export type Ownership = 'copy' | 'adopt';
+export type { Ownership } from './owned.js';
+
+type ChangedOutcome = Extract<MergeOutcome, { changed: true }>;
+
+/** What applyListing did. */
+export interface ListingResult {
+  /** The outcomes that changed an entry, in list order. */
+  readonly changed: readonly ChangedOutcome[];
+  /** The cached pending executions the list left out, now marked unconfirmed, in the order first seen. */
+  readonly unlisted: readonly string[];
+}
+
+/** Shared: a list usually names every cached execution. */
+const NOTHING_UNLISTED: readonly string[] = Object.freeze([]);
 
 class Entry {
   /** The value (deeply frozen) and where each of its fields came from. */
@@ -17,12 +26,13 @@ class Entry {
   #unchanged: MergeOutcome | undefined;
   /** Whether offering the held value itself is a repeat (see repeatedBy): asked once, then kept. */
   #repeatsItself: boolean | undefined;
-  /** The last listing (see confirmListed) that named this execution. */
-  listing = 0;
+  /** The last listing (see applyListing) that named this execution; 0 for none. */
+  listing: number;
 
-  constructor(tracked: TrackedExecution, changedAtMs: number | undefined) {
+  constructor(tracked: TrackedExecution, changedAtMs: number | undefined, listing = 0) {
     this.tracked = tracked;
     this.changedAtMs = changedAtMs;
+    this.listing = listing;
   }
 
   get unchanged(): MergeOutcome {
@@ -59,7 +69,7 @@ export class ExecutionTable {
    * and most messages change no execution's place in the queue. Undefined: to be found again.
    */
   #headId: string | null | undefined;
-  /** Counts confirmListed calls: each stamps the entries it names with its own number. */
+  /** Counts applyListing calls: each stamps the entries it names with its own number. */
   #listings = 0;
 
   /** Starts from `initial` (e.g. a loaded cache snapshot); duplicates of a jobId are merged. */
@@ -110,18 +120,72 @@ export class ExecutionTable {
     const current = this.#entries.get(incoming.jobId);
     // Most entries of a notify repeat what is held: answered without merging or allocating.
     if (current?.repeatedBy(incoming)) return current.unchanged;
+    return this.#merge(current, incoming, observedAtMs, ownership, current?.listing ?? 0);
+  }
+
+  /**
+   * Takes a complete list of the pending executions (a notify), which the table adopts (see
+   * Ownership): applies each listed observation as apply() does and confirms it, then marks every
+   * cached pending execution the list leaves out as unconfirmed. One pass and one lookup per
+   * entry: the listed entries are stamped instead of collected in a set of ids, and nothing is
+   * scanned when every cached execution is listed, which is the usual case.
+   */
+  applyListing(listed: readonly JobExecution[], observedAtMs: number): ListingResult {
+    const listing = ++this.#listings;
+    const changed: ChangedOutcome[] = [];
+    let named = 0;
+    for (const incoming of listed) {
+      const current = this.#entries.get(incoming.jobId);
+      if (current?.listing !== listing) named++;
+      if (current?.repeatedBy(incoming)) {
+        current.listing = listing;
+      } else {
+        const outcome = this.#merge(current, incoming, observedAtMs, 'adopt', listing);
+        if (outcome.changed) changed.push(outcome);
+      }
+      this.confirm(incoming.jobId);
+    }
+    const unlisted = named === this.#entries.size ? NOTHING_UNLISTED : this.#markUnlisted(listing);
+    return { changed, unlisted };
+  }
+
+  /**
+   * Merges `incoming` into `current` and stores the result, stamped with `listing` (the last
+   * listing that named the execution).
+   */
+  #merge(
+    current: Entry | undefined,
+    incoming: JobExecution,
+    observedAtMs: number,
+    ownership: Ownership,
+    listing: number,
+  ): MergeOutcome {
     // The merge copies the top level and keeps held nested values it was offered again; only
     // new nested values (statusDetails, jobDocument) are still the caller's, and own() copies
     // just those. Copying every observation whole (structuredClone) and re-freezing it was most
     // of the cost of a notification.
     const { outcome, tracked } = mergeTracked(current?.tracked, incoming);
-    if (tracked === current?.tracked) return outcome; // a repeat: nothing to store
+    if (tracked === current?.tracked) {
+      current.listing = listing; // a repeat: nothing to store
+      return outcome;
+    }
     own(tracked.value, ownership);
     // Even an unchanged value can get newer sources (the same statusDetails seen in a newer state).
     const changedAtMs = outcome.changed ? observedAtMs : current?.changedAtMs;
-    this.#entries.set(incoming.jobId, new Entry(tracked, changedAtMs));
+    this.#entries.set(incoming.jobId, new Entry(tracked, changedAtMs, listing));
     if (outcome.changed && movesInQueue(outcome)) this.#headId = undefined;
     return outcome;
+  }
+
+  /** Marks the cached pending executions `listing` did not name; returns them, in the order first seen. */
+  #markUnlisted(listing: number): string[] {
+    const unlisted: string[] = [];
+    for (const [jobId, entry] of this.#entries) {
+      if (entry.listing === listing || isTerminalStatus(entry.tracked.value.status)) continue;
+      this.markUnconfirmed(jobId);
+      unlisted.push(jobId);
+    }
+    return unlisted;
   }
 
   /** Deletes the entry and its confirmation mark; returns the last known value. */
@@ -152,35 +216,6 @@ export class ExecutionTable {
     const wasUnconfirmed = this.#unconfirmed.delete(jobId);
     if (wasUnconfirmed) this.#headId = undefined;
     return wasUnconfirmed;
-  }
-
-  /**
-   * Takes a complete list of the pending executions (a notify): confirms each listed one, marks
-   * every cached pending execution the list leaves out as unconfirmed, and returns those, in the
-   * order first seen. Listed ids missing from the table are ignored (apply them first). Stamps the
-   * entries instead of building a set of ids, and scans nothing when every cached execution is
-   * listed, which is the usual case.
-   */
-  confirmListed(listed: readonly JobExecution[]): string[] {
-    const listing = ++this.#listings;
-    let distinct = 0;
-    for (const { jobId } of listed) {
-      const entry = this.#entries.get(jobId);
-      if (entry === undefined) continue;
-      if (entry.listing !== listing) {
-        entry.listing = listing;
-        distinct++;
-      }
-      this.confirm(jobId);
-    }
-    if (distinct === this.#entries.size) return [];
-    const unlisted: string[] = [];
-    for (const [jobId, entry] of this.#entries) {
-      if (entry.listing === listing || isTerminalStatus(entry.tracked.value.status)) continue;
-      this.markUnconfirmed(jobId);
-      unlisted.push(jobId);
-    }
-    return unlisted;
   }
 
   /** Whether any execution is marked unconfirmed. */
@@ -224,7 +259,7 @@ export class ExecutionTable {
  * execution, or a new status or queue time. The order's last tie-break, the order first seen,
  * never changes for an execution already held.
  */
-function movesInQueue(outcome: Extract<MergeOutcome, { changed: true }>): boolean {
+function movesInQueue(outcome: ChangedOutcome): boolean {
   if (outcome.previous === undefined) return true;
   return outcome.changedFields.includes('status') || outcome.changedFields.includes('queuedAt');
 }
@@ -245,68 +280,4 @@ function compareListOrder(a: JobExecution, b: JobExecution): number {
   // nearest the agent knows is the order it first saw the executions in, which the Map keeps
   // (callers iterate it in that order and sort stably).
   return 0;
-}
-
-/** A private copy, so a caller mutating what it passed in cannot reach the table. */
-function ownCopy(execution: JobExecution): JobExecution {
-  return structuredClone(execution);
-}
-
-/**
- * Makes a freshly merged value the table's own, in place, then freezes it: nested values not yet
- * frozen (new ones from the caller; held ones the merge kept are frozen already) are copied, or
- * adopted, and frozen. A frozen value (an unchanged entry) is left as it is. statusDetails and
- * jobDocument are the only fields that can hold objects (the type says so, and every source
- * validates it), so only they are looked at.
- */
-function own(value: JobExecution, ownership: Ownership): void {
-  if (Object.isFrozen(value)) return;
-  const fields = value as Mutable<JobExecution>;
-  const { statusDetails, jobDocument } = fields;
-  if (statusDetails !== undefined && !Object.isFrozen(statusDetails)) {
-    fields.statusDetails = frozenOwn(statusDetails, ownership);
-  }
-  if (typeof jobDocument === 'object' && !Object.isFrozen(jobDocument)) {
-    fields.jobDocument = frozenOwn(jobDocument, ownership);
-  }
-  Object.freeze(value);
-}
-
-function frozenOwn<T>(nested: T, ownership: Ownership): T {
-  // copyJson returns the same JSON shape it was given.
-  return deepFreeze(ownership === 'adopt' ? nested : (copyJson(nested) as T));
-}
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** A deep copy of a JSON value (plain objects and arrays); anything else goes to structuredClone. */
-function copyJson(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(copyJson);
-  const prototype: unknown = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
-  const copy: Record<string, unknown> = {};
-  for (const [key, nested] of Object.entries(value)) {
-    // JSON.parse makes "__proto__" an own key; plain assignment would set the prototype instead.
-    if (key === '__proto__') {
-      Object.defineProperty(copy, key, {
-        value: copyJson(nested),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    } else {
-      copy[key] = copyJson(nested);
-    }
-  }
-  return copy;
-}
-
-/** Freezes `value` and everything inside it; frozen parts (already the table's) are skipped. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const nested of Object.values(value)) deepFreeze(nested);
-  }
-  return value;
 }

@@ -23,7 +23,13 @@ export interface ApplyResult {
 }
 
 export function toChange(outcome: MergeOutcome, source: ExecutionSource): ExecutionChange | undefined {
-  if (!outcome.changed) return undefined;
+  return outcome.changed ? changeOf(outcome, source) : undefined;
+}
+
+function changeOf(
+  outcome: Extract<MergeOutcome, { changed: true }>,
+  source: ExecutionSource,
+): ExecutionChange {
   if (outcome.previous === undefined) return { kind: 'added', execution: outcome.value, source };
   return {
     kind: 'updated',
@@ -65,9 +71,10 @@ export function applyNotifyList(
   listed: readonly JobExecution[],
   nowMs: number,
 ): ApplyResult {
-  const changes = applyObserved(table, listed, 'notify', nowMs, 'adopt');
-  const toConfirm = table.confirmListed(listed);
-  return { changes, toConfirm };
+  const { changed, unlisted } = table.applyListing(listed, nowMs);
+  const changes: ExecutionChange[] = [];
+  for (const outcome of changed) changes.push(changeOf(outcome, 'notify'));
+  return { changes, toConfirm: unlisted };
 }
 
 /** AWS hands out IN_PROGRESS executions first, then QUEUED ones in the order they were queued. */
