@@ -1,8 +1,8 @@
 import { isThingName } from '../protocol/names.js';
 import { isTerminalStatus, type JobStatus } from '../protocol/types.js';
+import { ExecutionRecords } from './execution-records.js';
 import { createJobProblem, type CreateJobInput, type JobsStateSettings } from './job-input.js';
 import {
-  isPending,
   toSimExecution,
   type ExecutionRecord,
   type SimExecution,
@@ -16,7 +16,8 @@ import { SimulatorError } from './simulator-error.js';
  * The store of the simulated AWS IoT Jobs service: jobs, their executions per thing, the
  * control-plane operations (create, cancel, delete), step timers and, after every change, the
  * notifications AWS would publish. Pure: time comes from the injected `now`, nothing here does
- * I/O. The device API (get, start-next, describe, update) is JobsState in jobs-state.ts.
+ * I/O. The device API (get, start-next, describe, update) is JobsState in jobs-state.ts; the
+ * execution records and their timers are ExecutionRecords.
  */
 
 export type { JobsNotification } from './notifications.js';
@@ -32,7 +33,7 @@ export class JobsStore {
   readonly #now: () => number;
   readonly settings: Readonly<Required<JobsStateSettings>>;
   readonly #jobs = new Map<string, { job: Omit<SimJob, 'status'>; canceled: boolean; order: number }>();
-  readonly #executions = new Map<string, ExecutionRecord>();
+  readonly #executions = new ExecutionRecords();
   readonly #things = new Set<string>();
   readonly #undelivered: JobsNotification[] = [];
   #order = 0;
@@ -90,12 +91,12 @@ export class JobsStore {
 
   /** @internal The mutable records, in creation order, for the device API in this folder. */
   records(): ExecutionRecord[] {
-    return [...this.#executions.values()].sort((a, b) => a.order - b.order);
+    return this.#executions.inOrder();
   }
 
   /** @internal */
   record(thingName: string, jobId: string): ExecutionRecord | undefined {
-    return this.#executions.get(`${thingName}\u0000${jobId}`);
+    return this.#executions.get(thingName, jobId);
   }
 
   /** @internal */
@@ -135,21 +136,7 @@ export class JobsStore {
       });
       for (const thingName of input.targets) {
         this.#things.add(thingName);
-        this.#executions.set(`${thingName}\u0000${input.jobId}`, {
-          thingName,
-          jobId: input.jobId,
-          namespaceId: input.namespaceId,
-          executionNumber: 1,
-          status: 'QUEUED',
-          statusDetails: undefined,
-          queuedAt: at,
-          startedAt: undefined,
-          lastUpdatedAt: at,
-          versionNumber: 1,
-          order,
-          stepDeadlineMs: undefined,
-          inProgressDeadlineMs: undefined,
-        });
+        this.#executions.queue(thingName, input.jobId, input.namespaceId, at, order);
       }
     });
   }
@@ -211,19 +198,13 @@ export class JobsStore {
       );
     }
     return this.track([], () => {
-      this.#executions.delete(`${thingName}\u0000${jobId}`);
+      this.#executions.delete(thingName, jobId);
     });
   }
 
   /** Epoch ms of the earliest running step/in-progress timer, if any. */
   nextDeadline(): number | undefined {
-    let earliest: number | undefined;
-    for (const record of this.#executions.values()) {
-      for (const deadline of [record.stepDeadlineMs, record.inProgressDeadlineMs]) {
-        if (deadline !== undefined && (earliest === undefined || deadline < earliest)) earliest = deadline;
-      }
-    }
-    return earliest;
+    return this.#executions.nextDeadline();
   }
 
   /**
@@ -237,11 +218,7 @@ export class JobsStore {
   }
 
   #expire(): void {
-    const now = this.#now();
-    const due = this.records().filter((r) => {
-      const deadlines = [r.stepDeadlineMs, r.inProgressDeadlineMs].filter((d) => d !== undefined);
-      return isPending(r) && deadlines.some((d) => d <= now);
-    });
+    const due = this.#executions.due(this.#now());
     if (due.length === 0) return;
     this.#undelivered.push(
       ...this.#diff(() => {
@@ -301,7 +278,6 @@ export class JobsStore {
 
   #jobStatus(jobId: string, canceled: boolean): SimJob['status'] {
     if (canceled) return 'CANCELED';
-    const own = [...this.#executions.values()].filter((r) => r.jobId === jobId);
-    return own.length > 0 && own.every((r) => isTerminalStatus(r.status)) ? 'COMPLETED' : 'IN_PROGRESS';
+    return this.#executions.allTerminal(jobId) ? 'COMPLETED' : 'IN_PROGRESS';
   }
 }
