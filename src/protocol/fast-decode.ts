@@ -188,18 +188,15 @@ function appendSummaries(
   return true;
 }
 
-/** `{ timestamp? }` or `{ clientToken?, timestamp? }` as the codec copies them; undefined declines. */
-function readHeader(
+/** A reply's `{ clientToken?, timestamp? }` as the codec copies them; undefined declines. */
+function readReplyHeader(
   json: Readonly<Record<string, unknown>>,
-  withClientToken: boolean,
 ): { clientToken?: string; timestamp?: number } | undefined {
   const header: { clientToken?: string; timestamp?: number } = {};
-  if (withClientToken) {
-    const clientToken = json['clientToken'];
-    if (clientToken !== undefined) {
-      if (typeof clientToken !== 'string') return undefined;
-      header.clientToken = clientToken;
-    }
+  const clientToken = json['clientToken'];
+  if (clientToken !== undefined) {
+    if (typeof clientToken !== 'string') return undefined;
+    header.clientToken = clientToken;
   }
   const timestamp = json['timestamp'];
   if (timestamp !== undefined) {
@@ -214,8 +211,8 @@ export function fastDecodeNotify(
   json: Readonly<Record<string, unknown>>,
   known?: KnownExecutions,
 ): NotifyMessage | undefined {
-  const header = readHeader(json, false);
-  if (header === undefined) return undefined;
+  const timestamp = json['timestamp'];
+  if (timestamp !== undefined && !isTimestamp(timestamp)) return undefined;
   const jobs = json['jobs'];
   const executions: JobExecution[] = [];
   if (jobs !== undefined) {
@@ -226,7 +223,8 @@ export function fastDecodeNotify(
       if (!appendSummaries(jobs[key], key, executions, known)) return undefined;
     }
   }
-  return { ...header, executions };
+  // Built in one literal (no header object spread into it): this runs for every notify.
+  return timestamp === undefined ? { executions } : { timestamp, executions };
 }
 
 /** notify-next (NextJobExecutionChanged) in canonical form, or `undefined` for the schema path. */
@@ -235,7 +233,7 @@ export function fastDecodeNotifyNext(json: Readonly<Record<string, unknown>>): N
   if (timestamp !== undefined && !isTimestamp(timestamp)) return undefined;
   const execution = readData(json['execution']);
   if (execution === undefined) return undefined;
-  // Built in one literal (no header object spread into it): this runs for every notify-next.
+  // As for notify: one literal, no header spread.
   return timestamp === undefined ? { execution } : { timestamp, execution };
 }
 
@@ -243,7 +241,7 @@ export function fastDecodeNotifyNext(json: Readonly<Record<string, unknown>>): N
 export function fastDecodeDescribeAccepted(
   json: Readonly<Record<string, unknown>>,
 ): ExecutionReply | undefined {
-  const header = readHeader(json, true);
+  const header = readReplyHeader(json);
   if (header === undefined) return undefined;
   const execution = readData(json['execution']);
   if (execution === undefined) return undefined;
@@ -255,7 +253,7 @@ export function fastDecodeGetPendingAccepted(
   json: Readonly<Record<string, unknown>>,
   known?: KnownExecutions,
 ): GetPendingReply | undefined {
-  const header = readHeader(json, true);
+  const header = readReplyHeader(json);
   if (header === undefined) return undefined;
   const inProgress = readSummaries(json['inProgressJobs'], 'IN_PROGRESS', known);
   if (inProgress === undefined) return undefined;
