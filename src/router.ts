@@ -56,7 +56,7 @@ export class MessageRouter {
 
   constructor(options: MessageRouterOptions) {
     this.#options = options;
-    this.#known = (jobId) => options.table.get(jobId);
+    this.#known = (jobId, position) => options.table.held(jobId, position);
   }
 
   /** The cached executions, for the decoder to recognise the entries a notify repeats. */

@@ -1,6 +1,7 @@
 import { isTerminalStatus, type JobExecution } from '../protocol/types.js';
-import { isRepeat, mergeTracked, trackedFrom, type MergeOutcome, type TrackedExecution } from './merge.js';
+import { mergeTracked, trackedFrom, type MergeOutcome } from './merge.js';
 import { deepFreeze, own, ownCopy, type Ownership } from './owned.js';
+import { Entry } from './table-entry.js';
 
 export type { Ownership } from './owned.js';
 
@@ -16,41 +17,6 @@ export interface ListingResult {
 
 /** Shared: a list usually names every cached execution. */
 const NOTHING_UNLISTED: readonly string[] = Object.freeze([]);
-
-class Entry {
-  /** The value (deeply frozen) and where each of its fields came from. */
-  readonly tracked: TrackedExecution;
-  /** Local clock ms of the last change; undefined for entries loaded at construction. */
-  readonly changedAtMs: number | undefined;
-  /** What apply() returns for a repeat of this state: made on the first repeat, then reused. */
-  #unchanged: MergeOutcome | undefined;
-  /** Whether offering the held value itself is a repeat (see repeatedBy): asked once, then kept. */
-  #repeatsItself: boolean | undefined;
-  /** The last listing (see applyListing) that named this execution; 0 for none. */
-  listing: number;
-
-  constructor(tracked: TrackedExecution, changedAtMs: number | undefined, listing = 0) {
-    this.tracked = tracked;
-    this.changedAtMs = changedAtMs;
-    this.listing = listing;
-  }
-
-  get unchanged(): MergeOutcome {
-    this.#unchanged ??= { changed: false, value: this.tracked.value };
-    return this.#unchanged;
-  }
-
-  /**
-   * Whether `incoming` repeats this entry's state (see isRepeat). A decoder hands back the held
-   * value itself for a notify entry that repeats it (most entries of most notifications); the
-   * answer for that value never changes, since an entry is replaced whole when its state does.
-   */
-  repeatedBy(incoming: JobExecution): boolean {
-    if (incoming !== this.tracked.value) return isRepeat(this.tracked, incoming);
-    this.#repeatsItself ??= isRepeat(this.tracked, incoming);
-    return this.#repeatsItself;
-  }
-}
 
 /**
  * The thing's executions as the agent knows them while it runs: one entry per jobId, changed
@@ -71,6 +37,8 @@ export class ExecutionTable {
   #headId: string | null | undefined;
   /** Counts applyListing calls: each stamps the entries it names with its own number. */
   #listings = 0;
+  /** The entries the last listing named, in its order (see held). */
+  readonly #lastListed: (Entry | undefined)[] = [];
 
   /** Starts from `initial` (e.g. a loaded cache snapshot); duplicates of a jobId are merged. */
   constructor(initial: readonly JobExecution[] = []) {
@@ -80,6 +48,7 @@ export class ExecutionTable {
       const tracked = existing
         ? mergeTracked(existing.tracked, ownCopy(execution)).tracked
         : trackedFrom(ownCopy(execution));
+      if (existing) existing.retired = true;
       this.#entries.set(execution.jobId, new Entry(deepFreeze(tracked), undefined));
     }
   }
@@ -91,6 +60,19 @@ export class ExecutionTable {
 
   get(jobId: string): JobExecution | undefined {
     return this.#entries.get(jobId)?.tracked.value;
+  }
+
+  /**
+   * get(), looking first at `position` of the last listing: a notify lists the same executions in
+   * the same order, message after message, so a decoder that asks for each entry with its
+   * position in the list (see KnownExecutions) finds most of them without a lookup by id.
+   */
+  held(jobId: string, position: number): JobExecution | undefined {
+    const guess = this.#lastListed[position];
+    if (guess !== undefined && !guess.retired && guess.tracked.value.jobId === jobId) {
+      return guess.tracked.value;
+    }
+    return this.get(jobId);
   }
 
   /** Every execution in no particular order: for scans that do not need list()'s sort. */
@@ -126,27 +108,42 @@ export class ExecutionTable {
   /**
    * Takes a complete list of the pending executions (a notify), which the table adopts (see
    * Ownership): applies each listed observation as apply() does and confirms it, then marks every
-   * cached pending execution the list leaves out as unconfirmed. One pass and one lookup per
-   * entry: the listed entries are stamped instead of collected in a set of ids, and nothing is
-   * scanned when every cached execution is listed, which is the usual case.
+   * cached pending execution the list leaves out as unconfirmed. One pass, and usually no lookup
+   * by id (see held): the listed entries are stamped instead of collected in a set of ids, and
+   * nothing is scanned when every cached execution is listed, which is the usual case.
    */
   applyListing(listed: readonly JobExecution[], observedAtMs: number): ListingResult {
     const listing = ++this.#listings;
     const changed: ChangedOutcome[] = [];
     let named = 0;
+    let position = 0;
     for (const incoming of listed) {
-      const current = this.#entries.get(incoming.jobId);
+      let current = this.#listedEntry(incoming, position);
       if (current?.listing !== listing) named++;
       if (current?.repeatedBy(incoming)) {
         current.listing = listing;
       } else {
         const outcome = this.#merge(current, incoming, observedAtMs, 'adopt', listing);
         if (outcome.changed) changed.push(outcome);
+        current = this.#entries.get(incoming.jobId); // the entry the merge stored
       }
+      this.#lastListed[position++] = current;
       this.confirm(incoming.jobId);
     }
+    this.#lastListed.length = position;
     const unlisted = named === this.#entries.size ? NOTHING_UNLISTED : this.#markUnlisted(listing);
     return { changed, unlisted };
+  }
+
+  /**
+   * The entry for a listed observation: the one at its position in the last listing when the
+   * decoder recognised it there (see held), else looked up by id. An entry not retired is the
+   * one the table holds for its job.
+   */
+  #listedEntry(incoming: JobExecution, position: number): Entry | undefined {
+    const guess = this.#lastListed[position];
+    if (guess !== undefined && !guess.retired && guess.tracked.value === incoming) return guess;
+    return this.#entries.get(incoming.jobId);
   }
 
   /**
@@ -172,6 +169,7 @@ export class ExecutionTable {
     own(tracked.value, ownership);
     // Even an unchanged value can get newer sources (the same statusDetails seen in a newer state).
     const changedAtMs = outcome.changed ? observedAtMs : current?.changedAtMs;
+    if (current) current.retired = true;
     this.#entries.set(incoming.jobId, new Entry(tracked, changedAtMs, listing));
     if (outcome.changed && movesInQueue(outcome)) this.#headId = undefined;
     return outcome;
@@ -193,7 +191,10 @@ export class ExecutionTable {
     const entry = this.#entries.get(jobId);
     this.#entries.delete(jobId);
     this.#unconfirmed.delete(jobId);
-    if (entry !== undefined) this.#headId = undefined;
+    if (entry !== undefined) {
+      entry.retired = true;
+      this.#headId = undefined;
+    }
     return entry?.tracked.value;
   }
 

@@ -55,8 +55,10 @@ function readStatusDetails(value: unknown): StatusDetails | undefined {
 /**
  * The executions the caller already holds, by job id (e.g. the agent's cache). A notify repeats
  * most of them unchanged; such a summary decodes to the held object itself, see readSummary.
+ * `position` is the entry's index in the list it is decoded into, for a caller that remembers
+ * the order of the last list (a notify names the same executions in the same order each time).
  */
-export type KnownExecutions = (jobId: string) => JobExecution | undefined;
+export type KnownExecutions = (jobId: string, position: number) => JobExecution | undefined;
 
 /**
  * Reads a JobExecutionSummary with the given status; `undefined` to decline. Absent optional
@@ -67,12 +69,13 @@ export type KnownExecutions = (jobId: string) => JobExecution | undefined;
 function readSummary(
   wire: unknown,
   status: ExecutionStatus,
-  known?: KnownExecutions,
+  known: KnownExecutions | undefined,
+  position: number,
 ): JobExecution | undefined {
   if (!isPlainObject(wire)) return undefined;
   const jobId = wire['jobId'];
   if (typeof jobId !== 'string') return undefined;
-  const held = known?.(jobId);
+  const held = known?.(jobId, position);
   if (held !== undefined && repeatsSummary(wire, status, held)) return held;
   return isJobId(jobId) ? buildSummary(wire, jobId, status) : undefined;
 }
@@ -181,7 +184,7 @@ function appendSummaries(
 ): boolean {
   if (!Array.isArray(wire)) return false;
   for (const entry of wire as readonly unknown[]) {
-    const execution = readSummary(entry, status, known);
+    const execution = readSummary(entry, status, known, executions.length);
     if (execution === undefined) return false;
     executions.push(execution);
   }

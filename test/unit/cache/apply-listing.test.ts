@@ -113,3 +113,49 @@ describe('ExecutionTable.applyListing', () => {
     expect(result.changed).toHaveLength(2);
   });
 });
+
+type Operation =
+  | { readonly kind: 'apply'; readonly execution: JobExecution }
+  | { readonly kind: 'list'; readonly listed: readonly Listed[] }
+  | { readonly kind: 'relist' }
+  | { readonly kind: 'remove'; readonly jobId: string };
+
+const operationArb: fc.Arbitrary<Operation> = fc.oneof(
+  executionArb.map((execution): Operation => ({ kind: 'apply', execution })),
+  fc.array(listedArb, { maxLength: 6 }).map((listed): Operation => ({ kind: 'list', listed })),
+  // The same executions in the same order, as held now: what most notifications are.
+  { weight: 2, arbitrary: fc.constant<Operation>({ kind: 'relist' }) },
+  fc.constantFrom(...JOB_IDS).map((jobId): Operation => ({ kind: 'remove', jobId })),
+);
+
+describe('ExecutionTable.held', () => {
+  it('finds what get() finds, at any position, however the table changed', () => {
+    fc.assert(
+      fc.property(fc.array(operationArb, { maxLength: 30 }), (operations) => {
+        const table = new ExecutionTable();
+        let lastIds: string[] = [];
+        operations.forEach((operation, i) => {
+          if (operation.kind === 'apply') table.apply(operation.execution, i);
+          if (operation.kind === 'remove') table.remove(operation.jobId);
+          if (operation.kind === 'list' || operation.kind === 'relist') {
+            const listed =
+              operation.kind === 'list'
+                ? resolve(table, operation.listed)
+                : resolve(
+                    table,
+                    lastIds.map((heldId) => ({ heldId })),
+                  );
+            table.applyListing(listed, i);
+            lastIds = listed.map((execution) => execution.jobId);
+          }
+          for (const jobId of JOB_IDS) {
+            for (let position = 0; position < 7; position++) {
+              expect(table.held(jobId, position)).toBe(table.get(jobId));
+            }
+          }
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -461,3 +461,20 @@ describe.each([
     expect(reused).toBeGreaterThan(0);
   });
 });
+
+describe('notify with known executions', () => {
+  it('asks for each entry with its position in the decoded list', () => {
+    fc.assert(
+      fc.property(notifyPayload(false), (json) => {
+        const asked: [string, number][] = [];
+        const decoded = fastDecodeNotify(parsed(json), (jobId, position) => {
+          asked.push([jobId, position]);
+          return undefined;
+        });
+        if (decoded === undefined) return;
+        expect(asked).toEqual(decoded.executions.map((execution, i) => [execution.jobId, i]));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
