@@ -1,17 +1,11 @@
-import type { Cancel } from '../clock.js';
-import {
-  AbortedError,
-  ClosedError,
-  TransportError,
-  describeError,
-  isJobsAgentError,
-  type JobsAgentError,
-} from '../errors.js';
+import { AbortedError, ClosedError, type JobsAgentError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { JobExecution } from '../protocol/types.js';
-import { candidates, skipKey, worthPreparing } from './candidates.js';
+import { AbortGrace } from './abort-grace.js';
+import { candidates, worthPreparing } from './candidates.js';
 import { prepareRun, type ClaimContext, type Preparation, type RegisteredHandler } from './claim.js';
 import { reportGone, reportRefusal, reportRunEnd, runBase } from './reporting.js';
+import { Revisits, reportableFailure } from './revisits.js';
 import { startRun, type RunStartHost, type StartedRun } from './run-start.js';
 import { RunSlots } from './run-slots.js';
 import type { JobRun, RunEnd } from './runner.js';
@@ -30,26 +24,29 @@ export interface SchedulerHost extends RunStartHost {
   error(error: JobsAgentError): void;
 }
 
-/** Wait before looking at an execution again after its preparation failed (e.g. offline). */
-const RETRY_AFTER_FAILURE_MS = 5_000;
-
 /**
  * Chooses which executions to run and starts them (startRun, run-start.ts): in the service's queue order (IN_PROGRESS
  * first, then by queue time), at most `concurrency` at once and at most each handler's own
  * concurrency per operation. One job id is never prepared or run twice at the same time, and the
- * journal (see claim.ts) keeps it from running twice at all. Who holds which slot is RunSlots'.
+ * journal (see claim.ts) keeps it from running twice at all. Who holds which slot is RunSlots';
+ * which executions wait for a handler change or after a failure is Revisits'; how long an
+ * aborted handler keeps its slot is AbortGrace's.
  */
 export class JobScheduler {
   readonly #host: SchedulerHost;
   readonly #slots = new RunSlots<JobRun>();
-  readonly #skipped = new Set<string>();
-  readonly #notBefore = new Map<string, number>();
-  #retryTimer: Cancel | undefined;
+  readonly #revisits: Revisits;
+  readonly #grace: AbortGrace<JobRun>;
   #queued = false;
   #stopped = false;
 
   constructor(host: SchedulerHost) {
     this.#host = host;
+    const schedule = (): void => {
+      this.schedule();
+    };
+    this.#revisits = new Revisits(host.clock, schedule);
+    this.#grace = new AbortGrace(host, this.#slots, schedule);
   }
 
   /** The runs whose handler is executing now. */
@@ -59,7 +56,7 @@ export class JobScheduler {
 
   /** Handlers changed: executions skipped for lack of one are worth another look. */
   handlersChanged(): void {
-    this.#skipped.clear();
+    this.#revisits.forgetSkips();
     this.schedule();
   }
 
@@ -81,18 +78,11 @@ export class JobScheduler {
   /** Aborts every run (cause `stopping`) and waits for their handlers, at most `abortGraceMs`. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#retryTimer?.();
+    this.#revisits.stop();
     const runs = this.runs();
     for (const run of runs) run.abort('stopping', new ClosedError('the agent is stopping'));
-    await Promise.race([
-      Promise.all(runs.map((run) => this.#settled.get(run) ?? Promise.resolve())),
-      new Promise<void>((resolve) => {
-        this.#host.clock.schedule(this.#host.abortGraceMs, resolve);
-      }),
-    ]);
+    await this.#grace.settle(runs);
   }
-
-  readonly #settled = new Map<JobRun, Promise<void>>();
 
   #pass(): void {
     const host = this.#host;
@@ -121,8 +111,8 @@ export class JobScheduler {
       table: host.table,
       journal: host.journal,
       active: this.#slots.active,
-      skipped: this.#skipped,
-      notBefore: this.#notBefore,
+      skipped: this.#revisits.skipped,
+      notBefore: this.#revisits.notBefore,
       nowMs: host.clock.now(),
       isManual: (jobId, executionNumber) => host.isManual(jobId, executionNumber),
     });
@@ -136,7 +126,7 @@ export class JobScheduler {
       rejectsUnhandled: host.claim.unhandledJobs === 'reject',
       canStart: (operation) => this.#canStart(operation),
     });
-    if (verdict === 'never') this.#skipped.add(skipKey(execution.jobId, execution.executionNumber));
+    if (verdict === 'never') this.#revisits.skip(execution.jobId, execution.executionNumber);
     return verdict === 'yes';
   }
 
@@ -165,12 +155,9 @@ export class JobScheduler {
     } catch (error) {
       this.#slots.unreserve(jobId);
       this.#slots.free(jobId);
-      this.#retryLater(jobId);
-      if (!(error instanceof TransportError) && !(isJobsAgentError(error) && error.code === 'ERR_TIMEOUT')) {
-        host.error(
-          isJobsAgentError(error) ? error : new TransportError(describeError(error), { cause: error }),
-        );
-      }
+      this.#revisits.retryLater(jobId);
+      const reportable = reportableFailure(error);
+      if (reportable) host.error(reportable);
       return;
     }
     if (preparation.kind !== 'run' || this.#stopped) this.#slots.free(jobId);
@@ -183,9 +170,7 @@ export class JobScheduler {
     const host = this.#host;
     switch (preparation.kind) {
       case 'skip':
-        if (preparation.remember) {
-          this.#skipped.add(skipKey(jobId, host.table.get(jobId)?.executionNumber));
-        }
+        if (preparation.remember) this.#revisits.skip(jobId, host.table.get(jobId)?.executionNumber);
         return;
       case 'gone':
         reportGone(host, jobId, preparation);
@@ -207,24 +192,20 @@ export class JobScheduler {
         this.#slots.start(started);
       },
       timedOut: (timedOut) => {
-        this.#graceFor(timedOut);
+        this.#grace.begin(timedOut);
       },
       ended: (ended, end) => {
         this.#finish(ended, end);
       },
       notStarted: (failed, error) => {
         this.#slots.free(failed.jobId);
-        this.#retryLater(failed.jobId);
+        this.#revisits.retryLater(failed.jobId);
         host.error(error);
       },
     });
-    this.#settled.set(
-      run,
-      settled.finally(() => {
-        this.#settled.delete(run);
-        this.schedule();
-      }),
-    );
+    this.#grace.track(run, settled, () => {
+      this.schedule();
+    });
   }
 
   /** The service ended the execution: abort the handler; no status will be sent for it. */
@@ -238,34 +219,12 @@ export class JobScheduler {
     this.#host.dropUndelivered(run.jobId, run.executionNumber);
     if (timedOut) this.#host.emit('jobTimedOut', { ...runBase(run), detectedBy: 'service' });
     else this.#host.emit('jobCanceled', { ...runBase(run), status, deleted });
-    this.#graceFor(run);
+    this.#grace.begin(run);
   }
 
   #finish(run: JobRun, end: RunEnd): void {
     const host = this.#host;
     this.#slots.finish(run);
     reportRunEnd(host, run, end);
-  }
-
-  /** An aborted handler keeps its slot until it returns, or until the grace period ends. */
-  #graceFor(run: JobRun): void {
-    this.#host.clock.schedule(this.#host.abortGraceMs, () => {
-      if (!this.#slots.release(run)) return;
-      this.#host.logger.warn(
-        { jobId: run.jobId },
-        'an aborted handler did not return in time; its slot is freed',
-      );
-      this.schedule();
-    });
-  }
-
-  #retryLater(jobId: string): void {
-    const at = this.#host.clock.now() + RETRY_AFTER_FAILURE_MS;
-    this.#notBefore.set(jobId, at);
-    this.#retryTimer?.();
-    this.#retryTimer = this.#host.clock.schedule(RETRY_AFTER_FAILURE_MS, () => {
-      this.#retryTimer = undefined;
-      this.schedule();
-    });
   }
 }
