@@ -1,5 +1,6 @@
-import { isTerminalStatus } from '../protocol/types.js';
+import { isTerminalStatus, type JobStatus } from '../protocol/types.js';
 import { isPending, type ExecutionRecord } from './jobs-model.js';
+import { SimulatorError } from './simulator-error.js';
 
 /**
  * The executions of the simulated service, one record per (thing, job): found by thing and job
@@ -11,6 +12,18 @@ export class ExecutionRecords {
 
   get(thingName: string, jobId: string): ExecutionRecord | undefined {
     return this.#byKey.get(recordKey(thingName, jobId));
+  }
+
+  /** The record of `jobId` on `thingName`; a ResourceNotFoundException when there is none. */
+  require(thingName: string, jobId: string): ExecutionRecord {
+    const record = this.get(thingName, jobId);
+    if (!record) {
+      throw new SimulatorError(
+        'ResourceNotFoundException',
+        `no execution of job ${jobId} on thing ${thingName}`,
+      );
+    }
+    return record;
   }
 
   /** A new QUEUED execution (number 1, version 1) of `jobId` on `thingName`; `at` in epoch seconds. */
@@ -65,6 +78,50 @@ export class ExecutionRecords {
       return isPending(r) && deadlines.some((d) => d <= nowMs);
     });
   }
+}
+
+/**
+ * Sets a service- or device-driven status on `record` at `nowMs`: bumps the version and stamps
+ * the update; QUEUED to IN_PROGRESS stamps the start and, with the job's in-progress timeout
+ * (minutes), starts that timer; a terminal status stops both timers.
+ */
+export function setRecordStatus(
+  record: ExecutionRecord,
+  status: JobStatus,
+  nowMs: number,
+  inProgressTimeoutInMinutes: number | undefined,
+): void {
+  const at = Math.floor(nowMs / 1000);
+  if (status === 'IN_PROGRESS' && record.status === 'QUEUED') {
+    record.startedAt = at;
+    if (inProgressTimeoutInMinutes !== undefined) {
+      record.inProgressDeadlineMs = nowMs + inProgressTimeoutInMinutes * 60_000;
+    }
+  }
+  record.status = status;
+  record.versionNumber += 1;
+  record.lastUpdatedAt = at;
+  if (isTerminalStatus(status)) {
+    record.stepDeadlineMs = undefined;
+    record.inProgressDeadlineMs = undefined;
+  }
+}
+
+/**
+ * Why CancelJobExecution may not cancel `record` (AWS: never a terminal execution, an IN_PROGRESS
+ * one only with `force`), or undefined.
+ */
+export function cancelExecutionProblem(record: ExecutionRecord, force: boolean): string | undefined {
+  const { status, jobId, thingName } = record;
+  if (!isTerminalStatus(status) && (status !== 'IN_PROGRESS' || force)) return undefined;
+  const suffix = status === 'IN_PROGRESS' ? ' without force' : '';
+  return `cannot cancel the ${status} execution of ${jobId} on ${thingName}${suffix}`;
+}
+
+/** Why DeleteJobExecution may not delete `record` (AWS: only a terminal one without `force`), or undefined. */
+export function deleteExecutionProblem(record: ExecutionRecord, force: boolean): string | undefined {
+  if (isTerminalStatus(record.status) || force) return undefined;
+  return `cannot delete the ${record.status} execution of ${record.jobId} on ${record.thingName} without force`;
 }
 
 function recordKey(thingName: string, jobId: string): string {

@@ -1,6 +1,13 @@
 import { isThingName } from '../protocol/names.js';
-import { isTerminalStatus, type JobStatus } from '../protocol/types.js';
-import { ExecutionRecords } from './execution-records.js';
+import type { JobStatus } from '../protocol/types.js';
+import { ChangeNotifications } from './change-notifications.js';
+import {
+  ExecutionRecords,
+  cancelExecutionProblem,
+  deleteExecutionProblem,
+  setRecordStatus,
+} from './execution-records.js';
+import { JobCatalog } from './job-catalog.js';
 import { createJobProblem, type CreateJobInput, type JobsStateSettings } from './job-input.js';
 import {
   toSimExecution,
@@ -9,7 +16,7 @@ import {
   type SimJob,
   type SimJobDocument,
 } from './jobs-model.js';
-import { diffNotifications, queueSignatures, type JobsNotification } from './notifications.js';
+import type { JobsNotification } from './notifications.js';
 import { SimulatorError } from './simulator-error.js';
 
 /**
@@ -17,7 +24,8 @@ import { SimulatorError } from './simulator-error.js';
  * control-plane operations (create, cancel, delete), step timers and, after every change, the
  * notifications AWS would publish. Pure: time comes from the injected `now`, nothing here does
  * I/O. The device API (get, start-next, describe, update) is JobsState in jobs-state.ts; the
- * execution records and their timers are ExecutionRecords.
+ * execution records and their timers are ExecutionRecords, the jobs as created JobCatalog, and
+ * the notifications owed ChangeNotifications.
  */
 
 export type { JobsNotification } from './notifications.js';
@@ -32,11 +40,10 @@ export interface ChangeResult {
 export class JobsStore {
   readonly #now: () => number;
   readonly settings: Readonly<Required<JobsStateSettings>>;
-  readonly #jobs = new Map<string, { job: Omit<SimJob, 'status'>; canceled: boolean; order: number }>();
+  readonly #jobs = new JobCatalog();
   readonly #executions = new ExecutionRecords();
   readonly #things = new Set<string>();
-  readonly #undelivered: JobsNotification[] = [];
-  #order = 0;
+  readonly #notifications: ChangeNotifications;
 
   /** `now` returns epoch milliseconds (a Clock's `now`). */
   constructor(now: () => number, settings: JobsStateSettings = {}) {
@@ -46,6 +53,12 @@ export class JobsStore {
       getPendingLimit: settings.getPendingLimit ?? Number.POSITIVE_INFINITY,
       terminalDescribe: settings.terminalDescribe ?? 'reject',
     };
+    this.#notifications = new ChangeNotifications({
+      records: () => this.records(),
+      nowSeconds: () => this.nowSeconds(),
+      listLimit: this.settings.notifyListLimit,
+      documentOf: (jobId) => this.document(jobId),
+    });
   }
 
   nowMs(): number {
@@ -72,7 +85,7 @@ export class JobsStore {
   }
 
   jobs(): SimJob[] {
-    return [...this.#jobs.values()].map(({ job, canceled }) => ({
+    return this.#jobs.all().map(({ job, canceled }) => ({
       ...job,
       status: this.#jobStatus(job.jobId, canceled),
     }));
@@ -119,21 +132,7 @@ export class JobsStore {
     this.#expire();
     return this.track([], () => {
       const at = this.nowSeconds();
-      const order = ++this.#order;
-      this.#jobs.set(input.jobId, {
-        job: {
-          jobId: input.jobId,
-          document: input.document,
-          ...(input.namespaceId !== undefined && { namespaceId: input.namespaceId }),
-          createdAt: at,
-          ...(input.inProgressTimeoutInMinutes !== undefined && {
-            inProgressTimeoutInMinutes: input.inProgressTimeoutInMinutes,
-          }),
-          targets: [...input.targets],
-        },
-        canceled: false,
-        order,
-      });
+      const order = this.#jobs.add(input, at);
       for (const thingName of input.targets) {
         this.#things.add(thingName);
         this.#executions.queue(thingName, input.jobId, input.namespaceId, at, order);
@@ -153,7 +152,7 @@ export class JobsStore {
     }
     this.#expire();
     return this.track([], () => {
-      entry.canceled = true;
+      this.#jobs.cancel(jobId);
       for (const record of this.records()) {
         if (record.jobId !== jobId) continue;
         if (record.status === 'QUEUED' || (record.status === 'IN_PROGRESS' && options.force === true)) {
@@ -170,13 +169,9 @@ export class JobsStore {
     options: { readonly force?: boolean | undefined } = {},
   ): ChangeResult {
     this.#expire();
-    const record = this.#requireRecord(thingName, jobId);
-    if (isTerminalStatus(record.status) || (record.status === 'IN_PROGRESS' && options.force !== true)) {
-      throw new SimulatorError(
-        'InvalidStateTransitionException',
-        `cannot cancel the ${record.status} execution of ${jobId} on ${thingName}${record.status === 'IN_PROGRESS' ? ' without force' : ''}`,
-      );
-    }
+    const record = this.#executions.require(thingName, jobId);
+    const problem = cancelExecutionProblem(record, options.force === true);
+    if (problem !== undefined) throw new SimulatorError('InvalidStateTransitionException', problem);
     return this.track([], () => this.setStatus(record, 'CANCELED'));
   }
 
@@ -190,13 +185,9 @@ export class JobsStore {
     options: { readonly force?: boolean | undefined } = {},
   ): ChangeResult {
     this.#expire();
-    const record = this.#requireRecord(thingName, jobId);
-    if (!isTerminalStatus(record.status) && options.force !== true) {
-      throw new SimulatorError(
-        'InvalidStateTransitionException',
-        `cannot delete the ${record.status} execution of ${jobId} on ${thingName} without force`,
-      );
-    }
+    const record = this.#executions.require(thingName, jobId);
+    const problem = deleteExecutionProblem(record, options.force === true);
+    if (problem !== undefined) throw new SimulatorError('InvalidStateTransitionException', problem);
     return this.track([], () => {
       this.#executions.delete(thingName, jobId);
     });
@@ -214,34 +205,20 @@ export class JobsStore {
    */
   expireDue(): ChangeResult {
     this.#expire();
-    return { notifications: this.#undelivered.splice(0) };
+    return { notifications: this.#notifications.takeUndelivered() };
   }
 
   #expire(): void {
     const due = this.#executions.due(this.#now());
     if (due.length === 0) return;
-    this.#undelivered.push(
-      ...this.#diff(() => {
-        for (const record of due) this.setStatus(record, 'TIMED_OUT');
-      }),
-    );
+    this.#notifications.hold(() => {
+      for (const record of due) this.setStatus(record, 'TIMED_OUT');
+    });
   }
 
   /** @internal Sets a service- or device-driven status: bumps the version, stops timers when terminal. */
   setStatus(record: ExecutionRecord, status: JobStatus): void {
-    const at = this.nowSeconds();
-    if (status === 'IN_PROGRESS' && record.status === 'QUEUED') {
-      record.startedAt = at;
-      const minutes = this.inProgressTimeoutOf(record.jobId);
-      if (minutes !== undefined) record.inProgressDeadlineMs = this.#now() + minutes * 60_000;
-    }
-    record.status = status;
-    record.versionNumber += 1;
-    record.lastUpdatedAt = at;
-    if (isTerminalStatus(status)) {
-      record.stepDeadlineMs = undefined;
-      record.inProgressDeadlineMs = undefined;
-    }
+    setRecordStatus(record, status, this.#now(), this.inProgressTimeoutOf(record.jobId));
   }
 
   /**
@@ -250,30 +227,7 @@ export class JobsStore {
    * when the head of a queue is a different execution (not when only its details change).
    */
   track(prior: readonly JobsNotification[], mutate: () => void): ChangeResult {
-    const notifications = this.#diff(mutate);
-    return { notifications: [...this.#undelivered.splice(0), ...prior, ...notifications] };
-  }
-
-  #diff(mutate: () => void): JobsNotification[] {
-    const before = queueSignatures(this.records());
-    mutate();
-    const records = this.records();
-    return diffNotifications(before, queueSignatures(records), records, {
-      timestamp: this.nowSeconds(),
-      listLimit: this.settings.notifyListLimit,
-      documentOf: (jobId) => this.document(jobId),
-    });
-  }
-
-  #requireRecord(thingName: string, jobId: string): ExecutionRecord {
-    const record = this.record(thingName, jobId);
-    if (!record) {
-      throw new SimulatorError(
-        'ResourceNotFoundException',
-        `no execution of job ${jobId} on thing ${thingName}`,
-      );
-    }
-    return record;
+    return { notifications: this.#notifications.track(prior, mutate) };
   }
 
   #jobStatus(jobId: string, canceled: boolean): SimJob['status'] {

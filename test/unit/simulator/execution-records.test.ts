@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ExecutionRecords } from '../../../src/simulator/execution-records.js';
+import {
+  ExecutionRecords,
+  cancelExecutionProblem,
+  deleteExecutionProblem,
+  setRecordStatus,
+} from '../../../src/simulator/execution-records.js';
+import type { ExecutionRecord } from '../../../src/simulator/jobs-model.js';
+import { SimulatorError } from '../../../src/simulator/simulator-error.js';
 
 function records(): ExecutionRecords {
   const value = new ExecutionRecords();
@@ -83,5 +90,105 @@ describe('ExecutionRecords', () => {
       'thing-a/job-1',
       'thing-b/job-2',
     ]);
+  });
+});
+
+describe('ExecutionRecords.require', () => {
+  it('returns the record of a known thing and job', () => {
+    const value = records();
+    expect(value.require('thing-a', 'job-1')).toBe(value.get('thing-a', 'job-1'));
+  });
+
+  it('throws ResourceNotFoundException for an unknown one', () => {
+    let thrown: unknown;
+    try {
+      records().require('thing-a', 'job-2');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SimulatorError);
+    expect(thrown).toMatchObject({ type: 'ResourceNotFoundException' });
+  });
+});
+
+function queued(): ExecutionRecord {
+  const value = new ExecutionRecords();
+  value.queue('thing', 'job', undefined, 100, 1);
+  return value.require('thing', 'job');
+}
+
+function inStatus(status: ExecutionRecord['status']): ExecutionRecord {
+  return { ...queued(), status };
+}
+
+describe('setRecordStatus', () => {
+  it('bumps the version and stamps the update in epoch seconds', () => {
+    const record = queued();
+    setRecordStatus(record, 'IN_PROGRESS', 200_500, undefined);
+    expect(record).toMatchObject({ status: 'IN_PROGRESS', versionNumber: 2, lastUpdatedAt: 200 });
+  });
+
+  it('stamps the start and starts the in-progress timer when a QUEUED execution starts', () => {
+    const record = queued();
+    setRecordStatus(record, 'IN_PROGRESS', 200_000, 2);
+    expect(record).toMatchObject({ startedAt: 200, inProgressDeadlineMs: 200_000 + 2 * 60_000 });
+  });
+
+  it('starts no in-progress timer for a job without a timeout', () => {
+    const record = queued();
+    setRecordStatus(record, 'IN_PROGRESS', 200_000, undefined);
+    expect(record.inProgressDeadlineMs).toBeUndefined();
+  });
+
+  it('keeps the start stamp of an execution already in progress', () => {
+    const record = { ...inStatus('IN_PROGRESS'), startedAt: 150 };
+    setRecordStatus(record, 'IN_PROGRESS', 200_000, 2);
+    expect(record.startedAt).toBe(150);
+    expect(record.inProgressDeadlineMs).toBeUndefined();
+  });
+
+  it('stops both timers at a terminal status', () => {
+    const record = { ...inStatus('IN_PROGRESS'), stepDeadlineMs: 1, inProgressDeadlineMs: 2 };
+    setRecordStatus(record, 'FAILED', 200_000, undefined);
+    expect(record.stepDeadlineMs).toBeUndefined();
+    expect(record.inProgressDeadlineMs).toBeUndefined();
+  });
+});
+
+describe('cancelExecutionProblem', () => {
+  it('allows cancelling a QUEUED execution', () => {
+    expect(cancelExecutionProblem(inStatus('QUEUED'), false)).toBeUndefined();
+  });
+
+  it('refuses an IN_PROGRESS execution without force', () => {
+    expect(cancelExecutionProblem(inStatus('IN_PROGRESS'), false)).toBe(
+      'cannot cancel the IN_PROGRESS execution of job on thing without force',
+    );
+  });
+
+  it('allows an IN_PROGRESS execution with force', () => {
+    expect(cancelExecutionProblem(inStatus('IN_PROGRESS'), true)).toBeUndefined();
+  });
+
+  it('refuses a terminal execution even with force', () => {
+    expect(cancelExecutionProblem(inStatus('SUCCEEDED'), true)).toBe(
+      'cannot cancel the SUCCEEDED execution of job on thing',
+    );
+  });
+});
+
+describe('deleteExecutionProblem', () => {
+  it('allows deleting a terminal execution', () => {
+    expect(deleteExecutionProblem(inStatus('CANCELED'), false)).toBeUndefined();
+  });
+
+  it('refuses a pending execution without force', () => {
+    expect(deleteExecutionProblem(inStatus('QUEUED'), false)).toBe(
+      'cannot delete the QUEUED execution of job on thing without force',
+    );
+  });
+
+  it('allows a pending execution with force', () => {
+    expect(deleteExecutionProblem(inStatus('IN_PROGRESS'), true)).toBeUndefined();
   });
 });
