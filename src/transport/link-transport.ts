@@ -1,6 +1,7 @@
 import { systemClock, type Cancel, type Clock } from '../clock.js';
 import { ClosedError, ConnectError, JobsAgentError, TransportError, describeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { InFlight } from './in-flight.js';
 import type { ConnectResult, JobsTransport, TransportHandlers } from './transport.js';
 
 /**
@@ -47,10 +48,11 @@ export interface LinkTransportOptions {
 
 /**
  * The JobsTransport state machine shared by the CRT and Greengrass IPC transports (MqttTransport
- * predates it and keeps its own): at most one connection attempt at a time, a connect timeout
- * on the injected Clock, acked operations that reject when their connection drops, exactly one
- * onDisconnect per lost connection and none for close(). It never reconnects by itself; every
- * connect() after a loss opens a fresh link, as the agent's ReconnectLoop expects.
+ * predates it and keeps its own; both track acked operations with InFlight): at most one
+ * connection attempt at a time, a connect timeout on the injected Clock, acked operations that
+ * reject when their connection drops, exactly one onDisconnect per lost connection and none for
+ * close(). It never reconnects by itself; every connect() after a loss opens a fresh link, as the
+ * agent's ReconnectLoop expects.
  */
 export class LinkTransport implements JobsTransport {
   readonly #options: LinkTransportOptions;
@@ -62,7 +64,8 @@ export class LinkTransport implements JobsTransport {
   #closing: Promise<void> | undefined;
   #connected = false;
   #lastResult: ConnectResult = { sessionPresent: false };
-  readonly #inFlight = new Set<(error: Error) => void>();
+  /** Operations awaiting an ack on the current link. */
+  readonly #inFlight = new InFlight();
 
   constructor(options: LinkTransportOptions) {
     this.#options = options;
@@ -167,7 +170,7 @@ export class LinkTransport implements JobsTransport {
       if (wasConnected) await this.#bounded(link.end());
       link.abandon();
     }
-    this.#rejectInFlight(new ClosedError('the transport was closed before the broker acknowledged'));
+    this.#inFlight.rejectAll(new ClosedError('the transport was closed before the broker acknowledged'));
   }
 
   /** Waits for `work` at most closeTimeoutMs; its failure only gets logged (we are closing anyway). */
@@ -185,34 +188,16 @@ export class LinkTransport implements JobsTransport {
     });
   }
 
-  async #run(what: string, operation: (link: Link) => Promise<void>): Promise<void> {
-    const link = this.#link;
-    if (!link || !this.#connected) throw new TransportError(`cannot ${what}: not connected`);
-    let rejecter: ((error: Error) => void) | undefined;
-    const dropped = new Promise<never>((_, reject) => {
-      rejecter = reject;
-    });
-    if (rejecter) this.#inFlight.add(rejecter);
-    try {
-      await Promise.race([operation(link), dropped]);
-    } catch (error) {
-      if (error instanceof JobsAgentError) throw error;
-      throw new TransportError(`cannot ${what}: ${describeError(error)}`, { cause: error });
-    } finally {
-      if (rejecter) this.#inFlight.delete(rejecter);
-    }
-  }
-
-  #rejectInFlight(error: Error): void {
-    for (const reject of this.#inFlight) reject(error);
-    this.#inFlight.clear();
+  /** Runs one acked operation on the live link; rejects when not connected or when it drops. */
+  #run(what: string, operation: (link: Link) => Promise<void>): Promise<void> {
+    return this.#inFlight.run(what, this.#connected ? this.#link : undefined, operation);
   }
 
   #lost(link: Link, reason: string): void {
     this.#link = undefined;
     this.#connected = false;
     link.abandon();
-    this.#rejectInFlight(new TransportError(`${reason} before the broker acknowledged`));
+    this.#inFlight.rejectAll(new TransportError(`${reason} before the broker acknowledged`));
     try {
       this.#options.handlers.onDisconnect(reason);
     } catch (error) {

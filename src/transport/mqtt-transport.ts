@@ -1,6 +1,6 @@
 import mqtt, { ErrorWithSubackPacket, type MqttClient } from 'mqtt';
 import { systemClock, type Cancel, type Clock } from '../clock.js';
-import { ClosedError, ConnectError, TransportError, describeError } from '../errors.js';
+import { ClosedError, ConnectError, TransportError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import {
   describeConnectFailure,
@@ -10,6 +10,7 @@ import {
   type ConnectPhase,
   type MqttsEndpoint,
 } from './connect-failure.js';
+import { InFlight } from './in-flight.js';
 import { mqttClientOptions } from './mqtt-client-options.js';
 import { refusedFilters, refusedSubscription, subscribeBatches } from './suback.js';
 import type { ConnectResult, JobsTransport, TransportHandlers } from './transport.js';
@@ -70,8 +71,8 @@ export class MqttTransport implements JobsTransport {
   #closing: Promise<void> | undefined;
   #connected = false;
   #lastResult: ConnectResult = { sessionPresent: false };
-  /** Rejecters of operations awaiting an ack on the current connection. */
-  readonly #inFlight = new Set<(error: Error) => void>();
+  /** Operations awaiting an ack on the current connection. */
+  readonly #inFlight = new InFlight();
 
   constructor(options: MqttTransportOptions) {
     this.#options = options;
@@ -135,7 +136,7 @@ export class MqttTransport implements JobsTransport {
     const wasConnected = this.#connected;
     this.#connected = false;
     if (client) await this.#end(client, wasConnected);
-    this.#rejectInFlight(new ClosedError('the transport was closed before the broker acknowledged'));
+    this.#inFlight.rejectAll(new ClosedError('the transport was closed before the broker acknowledged'));
   }
 
   #end(client: MqttClient, graceful: boolean): Promise<void> {
@@ -226,27 +227,8 @@ export class MqttTransport implements JobsTransport {
   }
 
   /** Runs one acked operation on the live connection; rejects when not connected or when it drops. */
-  async #run<T>(what: string, operation: (client: MqttClient) => Promise<T>): Promise<T> {
-    const client = this.#client;
-    if (!client || !this.#connected) throw new TransportError(`cannot ${what}: not connected`);
-    let rejecter: ((error: Error) => void) | undefined;
-    const dropped = new Promise<never>((_, reject) => {
-      rejecter = reject;
-    });
-    if (rejecter) this.#inFlight.add(rejecter);
-    try {
-      return await Promise.race([operation(client), dropped]);
-    } catch (error) {
-      if (error instanceof TransportError || error instanceof ClosedError) throw error;
-      throw new TransportError(`cannot ${what}: ${describeError(error)}`, { cause: error });
-    } finally {
-      if (rejecter) this.#inFlight.delete(rejecter);
-    }
-  }
-
-  #rejectInFlight(error: Error): void {
-    for (const reject of this.#inFlight) reject(error);
-    this.#inFlight.clear();
+  #run<T>(what: string, operation: (client: MqttClient) => Promise<T>): Promise<T> {
+    return this.#inFlight.run(what, this.#connected ? this.#client : undefined, operation);
   }
 
   #lost(client: MqttClient, lastError: Error | undefined): void {
@@ -256,7 +238,7 @@ export class MqttTransport implements JobsTransport {
     const reason = lastError
       ? `connection lost: ${lastError.message}`
       : 'connection closed by the broker or the network';
-    this.#rejectInFlight(new TransportError(`${reason} before the broker acknowledged`));
+    this.#inFlight.rejectAll(new TransportError(`${reason} before the broker acknowledged`));
     try {
       this.#options.handlers.onDisconnect(reason);
     } catch (error) {
