@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { ConnectError, JobsAgentError, TransportError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { endpointFromUrl } from './connect-failure.js';
-import { loadCrtSdk, missingSdk, type CrtSdk } from './crt-sdk.js';
+import { loadCrtSdk, missingSdk, sdkPayloadBytes, type CrtSdk } from './crt-sdk.js';
 import { crtErrorText, describeCrtConnectFailure, describeCrtUnusableTlsMaterial } from './crt-failure.js';
 import { LinkTransport, type Link, type LinkEvents } from './link-transport.js';
 import { refusedFilters, refusedSubscription, subscribeBatches } from './suback.js';
@@ -198,7 +198,7 @@ function mqtt5Link(sdk: CrtSdk, o: LinkConfig, events: LinkEvents): Link {
     o.logger.debug({ err: error, clientId: o.clientId }, 'crt mqtt5 error');
   });
   client.on('messageReceived', ({ message }) => {
-    events.message(message.topicName, toBytes(message.payload));
+    events.message(message.topicName, sdkPayloadBytes(message.payload));
   });
   return {
     open: () =>
@@ -252,14 +252,6 @@ function mqtt5Link(sdk: CrtSdk, o: LinkConfig, events: LinkEvents): Link {
 
 function socketOptions(io: CrtSdk['io'], o: LinkConfig): AwsIotSdk.io.SocketOptions {
   return new io.SocketOptions(io.SocketType.STREAM, io.SocketDomain.IPV4, o.connectTimeoutMs ?? 10_000);
-}
-
-function toBytes(payload: unknown): Uint8Array {
-  if (payload instanceof ArrayBuffer) return new Uint8Array(payload);
-  if (ArrayBuffer.isView(payload))
-    return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
-  if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
-  return new Uint8Array(0);
 }
 
 /** MQTT 3.1.1 SUBACK: 0x80 is a failure; we asked for QoS 1, so anything above it is wrong too. */

@@ -1,13 +1,12 @@
 import type { Clock } from '../clock.js';
 import { ConfigError, ConnectError, TransportError, describeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { CRT_SDK_PACKAGE } from './crt-transport.js';
+import { loadIpcSdk, sdkPayloadBytes } from './crt-sdk.js';
 import { GREENGRASS_IPC_ENV, isGreengrassComponent } from './kind.js';
 import { LinkTransport, type Link, type LinkEvents } from './link-transport.js';
 import type { ConnectResult, TransportHandlers } from './transport.js';
 
 export { GREENGRASS_IPC_ENV, isGreengrassComponent } from './kind.js';
-import type * as AwsIotSdk from 'aws-iot-device-sdk-v2';
 
 /**
  * The Greengrass IPC `QOS` values. They are strings on the wire: the nucleus answers any other
@@ -124,7 +123,7 @@ function ipcLink(client: GreengrassIpcClient, target: string, events: LinkEvents
       for (const topicName of filters.filter((filter) => !streams.has(filter))) {
         const stream = client.subscribeToIoTCore({ topicName, qos: '1' });
         stream.onMessage(({ message }) => {
-          if (message) events.message(message.topicName, toBytes(message.payload));
+          if (message) events.message(message.topicName, sdkPayloadBytes(message.payload));
         });
         stream.onEnded((error) => {
           if (streams.get(topicName) !== stream) return;
@@ -162,14 +161,6 @@ function ipcLink(client: GreengrassIpcClient, target: string, events: LinkEvents
   };
 }
 
-function toBytes(payload: unknown): Uint8Array {
-  if (payload instanceof ArrayBuffer) return new Uint8Array(payload);
-  if (ArrayBuffer.isView(payload))
-    return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
-  if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
-  return new Uint8Array(0);
-}
-
 /** The SDK's client behind GreengrassIpcClient; aws-iot-device-sdk-v2 is loaded only here. */
 async function createSdkIpcClient(env: NodeJS.ProcessEnv): Promise<GreengrassIpcClient> {
   if (!isGreengrassComponent(env)) {
@@ -178,18 +169,7 @@ async function createSdkIpcClient(env: NodeJS.ProcessEnv): Promise<GreengrassIpc
       `"greengrass-ipc" runs only inside a Greengrass component: ${GREENGRASS_IPC_ENV.join(' and ')} are not set`,
     );
   }
-  let sdk: typeof AwsIotSdk;
-  try {
-    sdk = await import('aws-iot-device-sdk-v2');
-  } catch (error) {
-    throw ConfigError.forField(
-      'transport',
-      `"greengrass-ipc" needs the optional peer dependency ${CRT_SDK_PACKAGE}: ` +
-        `run \`npm install ${CRT_SDK_PACKAGE}\` (${describeError(error)})`,
-      { cause: error },
-    );
-  }
-  const ipc = sdk.greengrasscoreipc;
+  const ipc = (await loadIpcSdk()).greengrasscoreipc;
   const qos = (value: IpcQos) => (value === '1' ? ipc.model.QOS.AT_LEAST_ONCE : ipc.model.QOS.AT_MOST_ONCE);
   const client = ipc.createClient();
   return {
