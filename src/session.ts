@@ -126,7 +126,6 @@ export class Session {
           // start() reports the first failure to its caller instead of retrying in the background.
           this.#firstConnection = undefined;
           this.#loop.stop();
-          this.#cancelReconnectReconcile?.();
           first.reject(error);
           return;
         }
@@ -236,31 +235,16 @@ export class Session {
   }
 
   #wasConnectedBefore = false;
-  #cancelReconnectReconcile: (() => void) | undefined;
 
   /**
    * The listing in flight (if any) may predate the outage, so a fresh one follows every reconnect.
-   * After a broker restart a whole fleet reconnects in the same few waves of backoff, so the
-   * startup jitter spreads these reconciles too (`reconcile.startupJitterSeconds`).
+   * After a broker restart a whole fleet reconnects in the same few waves of backoff, so the fresh
+   * listing comes at a random point of `reconcile.startupJitterSeconds` and takes the place of the
+   * next scheduled one: each agent lists once, and the fleet's rate stays what the jitter was
+   * sized for.
    */
   #reconcileAfterReconnect(): void {
-    const run = (): void => {
-      this.#cancelReconnectReconcile = undefined;
-      if (this.#stopped) return;
-      this.#reconciler.runNow({ fresh: true }).catch((error: unknown) => {
-        this.#deps.sink.error(toAgentError(error, 'reconcile after reconnect'));
-      });
-    };
-    const jitterMs = (this.#deps.options.reconcile?.startupJitterSeconds ?? 0) * 1000;
-    if (jitterMs === 0) {
-      run();
-      return;
-    }
-    this.#cancelReconnectReconcile?.();
-    this.#cancelReconnectReconcile = this.#deps.clock.schedule(
-      Math.floor(this.#deps.random() * jitterMs),
-      run,
-    );
+    this.#reconciler.runWithin((this.#deps.options.reconcile?.startupJitterSeconds ?? 0) * 1000);
   }
 
   /** A fresh complete listing as soon as possible (shared with any follow-up already queued). */

@@ -239,6 +239,11 @@ describe('the reconcile after a reconnect, with startup jitter', () => {
       await reconciled;
       // random() = 0.5 of 2 s: about 1 s after the reconnect, not at once.
       expect(Date.now() - connectedAt).toBeGreaterThanOrEqual(900);
+      const listings = server.targets.length;
+      // One listing for the reconnect, not one at once and another at the drawn point. (That it
+      // takes the place of a scheduled run is pinned in test/unit/reconcile/reconciler-within.)
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      expect(server.targets.length).toBe(listings);
     } finally {
       await agent.stop();
       await server.close();
