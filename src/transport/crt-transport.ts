@@ -5,6 +5,11 @@ import { silentLogger, type Logger } from '../logger.js';
 import { endpointFromUrl } from './connect-failure.js';
 import { loadCrtSdk, missingSdk, sdkPayloadBytes, type CrtSdk } from './crt-sdk.js';
 import { crtErrorText, describeCrtConnectFailure, describeCrtUnusableTlsMaterial } from './crt-failure.js';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_KEEPALIVE_SECONDS,
+  DEFAULT_SESSION_EXPIRY_SECONDS,
+} from './defaults.js';
 import { LinkTransport, type Link, type LinkEvents } from './link-transport.js';
 import { refusedFilters, refusedSubscription, subscribeBatches } from './suback.js';
 import type { ConnectResult, TransportHandlers } from './transport.js';
@@ -100,7 +105,7 @@ function mqtt311Link(sdk: CrtSdk, o: LinkConfig, events: LinkEvents): Link {
     .with_port(o.port)
     .with_client_id(o.clientId)
     .with_clean_session(false)
-    .with_keep_alive_seconds(o.keepaliveSeconds ?? 60)
+    .with_keep_alive_seconds(o.keepaliveSeconds ?? DEFAULT_KEEPALIVE_SECONDS)
     .with_reconnect_min_sec(holdSeconds)
     .with_reconnect_max_sec(holdSeconds)
     .with_socket_options(socketOptions(io, o));
@@ -166,8 +171,8 @@ function mqtt5Link(sdk: CrtSdk, o: LinkConfig, events: LinkEvents): Link {
     .withPort(o.port)
     .withConnectProperties({
       clientId: o.clientId,
-      keepAliveIntervalSeconds: o.keepaliveSeconds ?? 60,
-      sessionExpiryIntervalSeconds: o.sessionExpirySeconds ?? 3600,
+      keepAliveIntervalSeconds: o.keepaliveSeconds ?? DEFAULT_KEEPALIVE_SECONDS,
+      sessionExpiryIntervalSeconds: o.sessionExpirySeconds ?? DEFAULT_SESSION_EXPIRY_SECONDS,
     })
     // Every connect() builds a new client; RejoinAlways keeps the broker's session across them.
     .withSessionBehavior(mqtt5.ClientSessionBehavior.RejoinAlways)
@@ -175,7 +180,7 @@ function mqtt5Link(sdk: CrtSdk, o: LinkConfig, events: LinkEvents): Link {
     .withMinReconnectDelayMs(CRT_RECONNECT_HOLD_MS)
     .withMaxReconnectDelayMs(CRT_RECONNECT_HOLD_MS)
     .withOfflineQueueBehavior(mqtt5.ClientOperationQueueBehavior.FailAllOnDisconnect)
-    .withConnackTimeoutMs(o.connectTimeoutMs ?? 10_000)
+    .withConnackTimeoutMs(o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS)
     .withSocketOptions(socketOptions(io, o));
   const client = new mqtt5.Mqtt5Client(builder.build());
   let stopped = false;
@@ -251,7 +256,11 @@ function mqtt5Link(sdk: CrtSdk, o: LinkConfig, events: LinkEvents): Link {
 }
 
 function socketOptions(io: CrtSdk['io'], o: LinkConfig): AwsIotSdk.io.SocketOptions {
-  return new io.SocketOptions(io.SocketType.STREAM, io.SocketDomain.IPV4, o.connectTimeoutMs ?? 10_000);
+  return new io.SocketOptions(
+    io.SocketType.STREAM,
+    io.SocketDomain.IPV4,
+    o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+  );
 }
 
 /** MQTT 3.1.1 SUBACK: 0x80 is a failure; we asked for QoS 1, so anything above it is wrong too. */

@@ -1,6 +1,7 @@
 import { systemClock, type Cancel, type Clock } from '../clock.js';
 import { ClosedError, ConnectError, JobsAgentError, TransportError, describeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from './defaults.js';
 import { InFlight } from './in-flight.js';
 import type { ConnectResult, JobsTransport, TransportHandlers } from './transport.js';
 
@@ -108,7 +109,7 @@ export class LinkTransport implements JobsTransport {
 
   #open(): Promise<ConnectResult> {
     const { target } = this.#options;
-    const timeoutMs = this.#options.connectTimeoutMs ?? 10_000;
+    const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     return new Promise<ConnectResult>((resolve, reject) => {
       let link: Link | undefined;
       let settled = false;
@@ -176,7 +177,7 @@ export class LinkTransport implements JobsTransport {
   /** Waits for `work` at most closeTimeoutMs; its failure only gets logged (we are closing anyway). */
   #bounded(work: Promise<void>): Promise<void> {
     return new Promise((resolve) => {
-      const cancel = this.#clock.schedule(this.#options.closeTimeoutMs ?? 5_000, resolve);
+      const cancel = this.#clock.schedule(this.#options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS, resolve);
       work
         .catch((error: unknown) => {
           this.#logger.debug({ err: error, target: this.#options.target }, 'graceful close failed');

@@ -10,6 +10,7 @@ import {
   type ConnectPhase,
   type MqttsEndpoint,
 } from './connect-failure.js';
+import { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from './defaults.js';
 import { InFlight } from './in-flight.js';
 import { mqttClientOptions } from './mqtt-client-options.js';
 import { refusedFilters, refusedSubscription, subscribeBatches } from './suback.js';
@@ -146,7 +147,7 @@ export class MqttTransport implements JobsTransport {
     }
     return new Promise((resolve) => {
       // A second end() is a no-op in MQTT.js, so the fallback destroys the stream itself.
-      const cancel = this.#clock.schedule(this.#options.closeTimeoutMs ?? 5_000, () => {
+      const cancel = this.#clock.schedule(this.#options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS, () => {
         client.stream.destroy();
         resolve();
       });
@@ -159,7 +160,7 @@ export class MqttTransport implements JobsTransport {
 
   #open(): Promise<ConnectResult> {
     const { url } = this.#options;
-    const timeoutMs = this.#options.connectTimeoutMs ?? 10_000;
+    const timeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     return new Promise<ConnectResult>((resolve, reject) => {
       let client: MqttClient;
       try {
