@@ -1,4 +1,5 @@
 import type { ExecutionTable } from './cache/execution-table.js';
+import { reconcileFromListing, refreshOverMqtt, type CatchUpContext } from './catch-up.js';
 import type { Clock } from './clock.js';
 import type { ResolvedAgentOptions } from './config/resolve.js';
 import { DEFAULT_RECONNECT } from './config/schema.js';
@@ -11,15 +12,15 @@ import {
 } from './errors.js';
 import type { ReconcileReport } from './events.js';
 import type { Logger } from './logger.js';
-import { NEXT_JOB_ID } from './protocol/names.js';
 import { notificationFilters, replyFilters, type JobsScope } from './protocol/topics.js';
 import type { JobExecution } from './protocol/types.js';
-import { applyListing } from './reconcile/diff.js';
+import { agentCadence } from './reconcile/cadence.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import type { ExecutionListSource } from './reconcile/source.js';
 import { JobsRequester, type RawReply } from './requests/jobs-requester.js';
 import { MessageRouter } from './router.js';
 import { applyObserved, type ExecutionChange } from './tracking/changes.js';
+import { NextWatch } from './tracking/next-watch.js';
 import { PendingRequests } from './transport/correlation.js';
 import { ReconnectLoop } from './transport/reconnect.js';
 import type { ConnectResult, JobsTransport, TransportFactory } from './transport/transport.js';
@@ -67,13 +68,20 @@ export class Session {
   readonly #reconciler: Reconciler;
   #ready = false;
   #stopped = false;
-  /** The head last announced: nextExecutionChanged fires when its identity or status changes. */
-  #lastNext: JobExecution | null = null;
+  readonly #nextWatch = new NextWatch();
+  readonly #catchUp: CatchUpContext;
 
   constructor(deps: SessionOptions) {
     this.#deps = deps;
     const { options, clock } = deps;
     this.#scope = { thingName: options.thingName, namespaceId: options.namespaceId };
+    this.#catchUp = {
+      table: deps.table,
+      clock,
+      publish: (changes) => {
+        this.#publish(changes);
+      },
+    };
     this.#transport = deps.transportFactory({
       onMessage: (topic, payload) => {
         this.#router.route(topic, payload);
@@ -133,17 +141,9 @@ export class Session {
         deps.sink.error(toAgentError(error, 'reconnect'));
       },
     });
-    const reconcile = options.reconcile;
     this.#reconciler = new Reconciler({
+      ...agentCadence(options.reconcile, deps.random),
       clock,
-      random: deps.random,
-      intervalMs: (reconcile?.intervalSeconds ?? 300) * 1000,
-      jitterRatio: reconcile?.jitterRatio ?? 0.1,
-      initialDelay:
-        reconcile && reconcile.startupJitterSeconds > 0
-          ? { maxMs: reconcile.startupJitterSeconds * 1000 }
-          : 'immediate',
-      failureBackoff: { initialDelayMs: 5_000, maxDelayMs: 300_000, factor: 2 },
       run: (signal) => this.#reconcileOnce(signal),
       onReport: (report) => {
         deps.sink.reconciled(report);
@@ -263,59 +263,16 @@ export class Session {
     this.#loop.disconnected();
   }
 
-  /** GetPending, then describe `$next` and every execution awaiting confirmation. */
-  async #refreshOverMqtt(): Promise<ReconcileReport> {
-    const startedAt = this.#deps.clock.now();
-    const pending = await this.#requester.getPending();
-    // Publish each step as soon as it is applied: changes merged into the table but never
-    // emitted would be lost for good, since later messages would find them already known.
-    const changes = applyObserved(
-      this.#deps.table,
-      [...pending.inProgress, ...pending.queued],
-      'get',
-      this.#deps.clock.now(),
+  #refreshOverMqtt(): Promise<ReconcileReport> {
+    return refreshOverMqtt(this.#catchUp, this.#requester, this.#scope.namespaceId, () =>
+      this.#router.confirmUnconfirmed(),
     );
-    this.#publish(changes);
-    const next = await this.#requester.describe(NEXT_JOB_ID, this.#scope.namespaceId);
-    if (next) {
-      const headChanges = applyObserved(this.#deps.table, [next], 'describe', this.#deps.clock.now());
-      this.#publish(headChanges);
-      changes.push(...headChanges);
-    }
-    await this.#router.confirmUnconfirmed();
-    return {
-      added: changes.filter((c) => c.kind === 'added').length,
-      updated: changes.filter((c) => c.kind === 'updated').length,
-      removed: 0,
-      total: this.#deps.table.size,
-      durationMs: this.#deps.clock.now() - startedAt,
-    };
   }
 
-  async #reconcileOnce(signal: AbortSignal): Promise<ReconcileReport> {
+  #reconcileOnce(signal: AbortSignal): Promise<ReconcileReport> {
     const source = this.#deps.listSource;
-    if (!source) throw new ClosedError('reconcile is not configured');
-    const { clock, table } = this.#deps;
-    const startedAt = clock.now();
-    const listing = await source.listAll(signal);
-    const result = applyListing(table, listing, startedAt, clock.now());
-    const changes: ExecutionChange[] = [
-      ...result.added.map((execution): ExecutionChange => ({
-        kind: 'added',
-        execution,
-        source: 'reconcile',
-      })),
-      ...result.updated.map((u): ExecutionChange => ({ kind: 'updated', ...u, source: 'reconcile' })),
-      ...result.removed.map((execution): ExecutionChange => ({ kind: 'removed', execution })),
-    ];
-    this.#publish(changes);
-    return {
-      added: result.added.length,
-      updated: result.updated.length,
-      removed: result.removed.length,
-      total: table.size,
-      durationMs: clock.now() - startedAt,
-    };
+    if (!source) return Promise.reject(new ClosedError('reconcile is not configured'));
+    return reconcileFromListing(this.#catchUp, source, signal);
   }
 
   /** Hands table changes made outside the session (requests, the lifecycle) to the agent. */
@@ -329,18 +286,9 @@ export class Session {
     this.#checkNext();
   }
 
-  /** nextExecutionChanged fires when the head's identity or status changes, as notify-next does. */
   #checkNext(): void {
-    const next = this.#deps.table.next() ?? null;
-    const last = this.#lastNext;
-    const same =
-      next === null || last === null
-        ? next === last
-        : next.jobId === last.jobId &&
-          next.executionNumber === last.executionNumber &&
-          next.status === last.status;
-    this.#lastNext = next;
-    if (!same) this.#deps.sink.nextChanged(next);
+    const next = this.#nextWatch.changed(this.#deps.table.next() ?? null);
+    if (next !== undefined) this.#deps.sink.nextChanged(next);
   }
 }
 

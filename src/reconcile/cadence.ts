@@ -1,3 +1,4 @@
+import type { ParsedAgentOptions } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { computeBackoff, type BackoffPolicy } from '../transport/backoff.js';
 
@@ -88,4 +89,24 @@ export function assertCadenceOptions(options: CadenceOptions): void {
   positive('failureBackoff.maxDelayMs', options.failureBackoff.maxDelayMs);
   if (!(options.failureBackoff.factor >= 1))
     throw ConfigError.forField('failureBackoff.factor', 'must be at least 1');
+}
+
+/** Failed reconciles are retried after 5 s, doubling up to 5 min (full jitter). */
+const AGENT_FAILURE_BACKOFF: BackoffPolicy = { initialDelayMs: 5_000, maxDelayMs: 300_000, factor: 2 };
+
+/** The agent's reconcile timing from its `reconcile` options (their defaults where absent). */
+export function agentCadence(
+  reconcile: ParsedAgentOptions['reconcile'],
+  random: () => number,
+): CadenceOptions {
+  return {
+    random,
+    intervalMs: (reconcile?.intervalSeconds ?? 300) * 1000,
+    jitterRatio: reconcile?.jitterRatio ?? 0.1,
+    initialDelay:
+      reconcile && reconcile.startupJitterSeconds > 0
+        ? { maxMs: reconcile.startupJitterSeconds * 1000 }
+        : 'immediate',
+    failureBackoff: AGENT_FAILURE_BACKOFF,
+  };
 }
