@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { IClientOptions } from 'mqtt';
 import type { MqttsEndpoint } from './connect-failure.js';
+import { DEFAULT_KEEPALIVE_SECONDS, DEFAULT_SESSION_EXPIRY_SECONDS } from './defaults.js';
 
 /** What the MQTT.js client options are read from (MqttTransportOptions fits). */
 export interface MqttClientSettings {
@@ -34,7 +35,7 @@ export function mqttClientOptions(
     clientId: settings.clientId,
     protocolVersion: version,
     clean: false,
-    keepalive: settings.keepaliveSeconds ?? 60,
+    keepalive: settings.keepaliveSeconds ?? DEFAULT_KEEPALIVE_SECONDS,
     // The transport's timer fires first and names the phase; MQTT.js's own is only a backstop.
     connectTimeout: connectTimeoutMs + 5_000,
     reconnectPeriod: 0,
@@ -50,7 +51,11 @@ export function mqttClientOptions(
     // AWS IoT serves MQTT on 443 only to clients offering this ALPN protocol.
     ...(port === 443 ? { ALPNProtocols: ['x-amzn-mqtt-ca'] } : {}),
     ...(version === 5
-      ? { properties: { sessionExpiryInterval: settings.sessionExpirySeconds ?? 3600 } }
+      ? {
+          properties: {
+            sessionExpiryInterval: settings.sessionExpirySeconds ?? DEFAULT_SESSION_EXPIRY_SECONDS,
+          },
+        }
       : {}),
   };
 }
