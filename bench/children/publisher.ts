@@ -88,7 +88,7 @@ function run(command: Extract<PublisherCommand, { type: 'run' }>): void {
   };
   const finish = (): void => {
     pump = undefined;
-    send({ type: 'sent', sent });
+    send({ type: 'sent', thingName: command.thingName, first: command.first, sent });
   };
   const rate = command.ratePerSecond;
   if (rate === undefined) {

@@ -139,7 +139,15 @@ export type PublisherCommand =
 
 /** Publisher → orchestrator. */
 export type PublisherMessage =
-  { readonly type: 'ready' } | { readonly type: 'sent'; readonly sent: number[] };
+  | { readonly type: 'ready' }
+  | {
+      readonly type: 'sent';
+      /** The run this answers (its thing and first seq): a late answer is told from the current one. */
+      readonly thingName: string;
+      readonly first: number;
+      /** Publish time (epoch ms, high resolution) of each message of the run, in seq order. */
+      readonly sent: number[];
+    };
 
 /** Epoch ms with sub-ms resolution, comparable across processes on one machine. */
 export function preciseNow(): number {
