@@ -79,6 +79,8 @@ export class Reconciler {
   #dueAtMs = 0;
   #inFlight: InFlight | undefined;
   #followUp: Slot | undefined;
+  /** Set by runWithin during a run: the next run starts by then (clock ms), whatever the cadence says. */
+  #freshByMs: number | undefined;
 
   constructor(options: ReconcilerOptions) {
     this.#cadence = new ReconcileCadence(options);
@@ -132,18 +134,19 @@ export class Reconciler {
    * A fresh run within `maxDelayMs`, at a random point of that window, taking the place of the
    * next scheduled run rather than adding one: the scheduled run is brought forward when it was
    * due later, and kept when it comes sooner (it starts after this call, so it is fresh too). A
-   * run in flight may predate what the caller learnt, so a follow-up is queued behind it, as
-   * `runNow({ fresh: true })` does. After a broker restart a whole fleet calls this at once;
-   * one run each, spread over the window, is what keeps the fleet's rate at its budget.
+   * run in flight may predate what the caller learnt: the next run then comes at the drawn point
+   * at the latest, not straight after it. After a broker restart a whole fleet calls this at once,
+   * many with a listing in flight; one run each, spread over the window, is what keeps the fleet's
+   * rate at its budget.
    */
   runWithin(maxDelayMs: number): void {
     if (this.#stopped) return;
+    const dueAtMs = this.#clock.now() + this.#cadence.withinMs(maxDelayMs);
     if (this.#inFlight !== undefined) {
-      this.#followUp ??= createSlot(false);
-      return;
+      this.#freshByMs = Math.min(this.#freshByMs ?? Infinity, dueAtMs);
+    } else if (this.#timer === undefined || dueAtMs < this.#dueAtMs) {
+      this.#arm(dueAtMs - this.#clock.now());
     }
-    const delayMs = this.#cadence.withinMs(maxDelayMs);
-    if (this.#timer === undefined || this.#clock.now() + delayMs < this.#dueAtMs) this.#arm(delayMs);
   }
 
   /**
@@ -190,7 +193,13 @@ export class Reconciler {
     if (this.#stopped || inFlight === undefined) return;
     this.#inFlight = undefined;
 
-    const nextDelayMs = outcome.ok ? this.#cadence.afterSuccessMs() : this.#cadence.afterFailureMs();
+    const cadenceDelayMs = outcome.ok ? this.#cadence.afterSuccessMs() : this.#cadence.afterFailureMs();
+    const freshBy = this.#freshByMs;
+    this.#freshByMs = undefined;
+    const nextDelayMs =
+      freshBy === undefined
+        ? cadenceDelayMs
+        : Math.min(cadenceDelayMs, Math.max(0, freshBy - this.#clock.now()));
 
     // Re-arm (or start the queued follow-up) before calling out, so a callback that throws
     // cannot stall the loop.
@@ -200,7 +209,7 @@ export class Reconciler {
     if (followUp !== undefined) {
       nextAttemptInMs = 0;
       this.#begin(followUp);
-    } else if (this.#started) {
+    } else if (this.#started || freshBy !== undefined) {
       nextAttemptInMs = nextDelayMs;
       this.#arm(nextDelayMs);
     }

@@ -43,20 +43,40 @@ describe('Reconciler runWithin', () => {
     expect(h.clock.pendingDelays()).toEqual([54_000 + 0.9 * 12_000]);
   });
 
-  it('queues one follow-up behind a run in flight, which starts when it settles', async () => {
-    const h = createHarness();
+  it('after a run in flight, starts the next at the drawn point rather than straight after it', async () => {
+    const h = createHarness({ random: () => 0.25 });
     h.reconciler.start();
     await h.clock.advanceAsync(0);
     expect(h.calls).toHaveLength(1);
-    h.reconciler.runWithin(20_000);
-    h.reconciler.runWithin(20_000);
+    h.reconciler.runWithin(20_000); // drawn: 5 s from now
+    await h.clock.advanceAsync(1_000);
     h.calls[0]?.resolve(report(1));
     await h.clock.advanceAsync(0);
-    expect(h.calls).toHaveLength(2);
-    h.calls[1]?.resolve(report(1));
+    expect(h.calls).toHaveLength(1);
+    expect(h.clock.pendingDelays()).toEqual([4_000]);
+    await h.clock.advanceAsync(4_000);
+    expect(h.calls.map((c) => c.startedAtMs)).toEqual([0, 5_000]);
+  });
+
+  it('after a run in flight that outlasts the window, starts the next at once', async () => {
+    const h = createHarness({ random: () => 0.25 });
+    h.reconciler.start();
     await h.clock.advanceAsync(0);
-    expect(h.calls).toHaveLength(2);
-    expect(h.reports).toHaveLength(2);
+    h.reconciler.runWithin(20_000);
+    await h.clock.advanceAsync(9_000);
+    h.calls[0]?.reject(new Error('slow and failed'));
+    await h.clock.advanceAsync(0);
+    expect(h.calls.map((c) => c.startedAtMs)).toEqual([0, 9_000]);
+  });
+
+  it('keeps the cadence when it comes sooner than the drawn point after a run in flight', async () => {
+    const h = createHarness({ random: () => 0.99, intervalMs: 10_000 });
+    h.reconciler.start();
+    await h.clock.advanceAsync(0);
+    h.reconciler.runWithin(60_000); // drawn: 59.4 s from now
+    h.calls[0]?.resolve(report(1));
+    await h.clock.advanceAsync(0);
+    expect(h.clock.pendingDelays()).toEqual([10_980]);
   });
 
   it('runs at once for an empty window', async () => {
