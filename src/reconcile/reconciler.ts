@@ -75,12 +75,10 @@ export class Reconciler {
   #started = false;
   #stopped = false;
   #timer: Cancel | undefined;
-  /** When the armed timer fires (clock ms); meaningful only while #timer is set. */
-  #dueAtMs = 0;
   #inFlight: InFlight | undefined;
   #followUp: Slot | undefined;
-  /** Set by runWithin during a run: the next run starts by then (clock ms), whatever the cadence says. */
-  #freshByMs: number | undefined;
+  /** Set by runWithin during a run: when the next run starts (clock ms), in place of the cadence. */
+  #freshAtMs: number | undefined;
 
   constructor(options: ReconcilerOptions) {
     this.#cadence = new ReconcileCadence(options);
@@ -131,22 +129,18 @@ export class Reconciler {
   }
 
   /**
-   * A fresh run within `maxDelayMs`, at a random point of that window, taking the place of the
-   * next scheduled run rather than adding one: the scheduled run is brought forward when it was
-   * due later, and kept when it comes sooner (it starts after this call, so it is fresh too). A
-   * run in flight may predate what the caller learnt: the next run then comes at the drawn point
-   * at the latest, not straight after it. After a broker restart a whole fleet calls this at once,
-   * many with a listing in flight; one run each, spread over the window, is what keeps the fleet's
-   * rate at its budget.
+   * Moves the next run to a random point of the next `maxDelayMs`, in place of the scheduled one:
+   * after a broker restart a whole fleet calls this at once, and each agent then lists once, at
+   * an even rate of N / window across the fleet. (Keeping whichever came sooner, the scheduled
+   * run or the drawn point, would double the rate at the start of the window: the sooner of two
+   * uniform draws is not uniform.) The run starts after this call, so it is fresh; a run in
+   * flight may predate what the caller learnt, so the drawn point holds after it too.
    */
   runWithin(maxDelayMs: number): void {
     if (this.#stopped) return;
-    const dueAtMs = this.#clock.now() + this.#cadence.withinMs(maxDelayMs);
-    if (this.#inFlight !== undefined) {
-      this.#freshByMs = Math.min(this.#freshByMs ?? Infinity, dueAtMs);
-    } else if (this.#timer === undefined || dueAtMs < this.#dueAtMs) {
-      this.#arm(dueAtMs - this.#clock.now());
-    }
+    const delayMs = this.#cadence.withinMs(maxDelayMs);
+    if (this.#inFlight !== undefined) this.#freshAtMs = this.#clock.now() + delayMs;
+    else this.#arm(delayMs);
   }
 
   /**
@@ -194,12 +188,9 @@ export class Reconciler {
     this.#inFlight = undefined;
 
     const cadenceDelayMs = outcome.ok ? this.#cadence.afterSuccessMs() : this.#cadence.afterFailureMs();
-    const freshBy = this.#freshByMs;
-    this.#freshByMs = undefined;
-    const nextDelayMs =
-      freshBy === undefined
-        ? cadenceDelayMs
-        : Math.min(cadenceDelayMs, Math.max(0, freshBy - this.#clock.now()));
+    const freshAt = this.#freshAtMs;
+    this.#freshAtMs = undefined;
+    const nextDelayMs = freshAt === undefined ? cadenceDelayMs : Math.max(0, freshAt - this.#clock.now());
 
     // Re-arm (or start the queued follow-up) before calling out, so a callback that throws
     // cannot stall the loop.
@@ -209,7 +200,7 @@ export class Reconciler {
     if (followUp !== undefined) {
       nextAttemptInMs = 0;
       this.#begin(followUp);
-    } else if (this.#started || freshBy !== undefined) {
+    } else if (this.#started || freshAt !== undefined) {
       nextAttemptInMs = nextDelayMs;
       this.#arm(nextDelayMs);
     }
@@ -230,7 +221,6 @@ export class Reconciler {
 
   #arm(delayMs: number): void {
     this.#disarm();
-    this.#dueAtMs = this.#clock.now() + delayMs;
     this.#timer = this.#clock.schedule(delayMs, () => {
       this.#timer = undefined;
       if (this.#stopped || this.#inFlight !== undefined) return;

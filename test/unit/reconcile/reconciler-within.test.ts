@@ -15,7 +15,7 @@ async function settledHarness(random: () => number) {
 }
 
 describe('Reconciler runWithin', () => {
-  it('brings the scheduled run forward to a random point of the window', async () => {
+  it('moves the scheduled run to a random point of the window', async () => {
     const h = await settledHarness(() => 0.25);
     h.reconciler.runWithin(20_000);
     expect(h.clock.pendingDelays()).toEqual([5_000]);
@@ -33,14 +33,13 @@ describe('Reconciler runWithin', () => {
     expect(h.calls.map((c) => c.startedAtMs)).toEqual([0, 5_000, 62_000]);
   });
 
-  it('keeps a scheduled run that comes sooner than the drawn point', async () => {
+  it('moves a scheduled run that came sooner to the drawn point too, so a fleet lists at an even rate', async () => {
     const h = await settledHarness(() => 0.9);
     await h.clock.advanceAsync(50_000);
-    h.reconciler.runWithin(20_000); // draws 18 s; the scheduled run is 10 s away
-    expect(h.clock.pendingDelays()).toEqual([10_000]);
-    await h.clock.advanceAsync(10_000);
-    expect(h.calls.map((c) => c.startedAtMs)).toEqual([0, 60_000]);
-    expect(h.clock.pendingDelays()).toEqual([54_000 + 0.9 * 12_000]);
+    h.reconciler.runWithin(20_000); // draws 18 s; the scheduled run was 10 s away
+    expect(h.clock.pendingDelays()).toEqual([18_000]);
+    await h.clock.advanceAsync(18_000);
+    expect(h.calls.map((c) => c.startedAtMs)).toEqual([0, 68_000]);
   });
 
   it('after a run in flight, starts the next at the drawn point rather than straight after it', async () => {
@@ -69,14 +68,14 @@ describe('Reconciler runWithin', () => {
     expect(h.calls.map((c) => c.startedAtMs)).toEqual([0, 9_000]);
   });
 
-  it('keeps the cadence when it comes sooner than the drawn point after a run in flight', async () => {
+  it('after a run in flight, takes the drawn point over the cadence even when the cadence comes sooner', async () => {
     const h = createHarness({ random: () => 0.99, intervalMs: 10_000 });
     h.reconciler.start();
     await h.clock.advanceAsync(0);
-    h.reconciler.runWithin(60_000); // drawn: 59.4 s from now
+    h.reconciler.runWithin(60_000); // drawn: 59.4 s from now; the cadence would say 10.98 s
     h.calls[0]?.resolve(report(1));
     await h.clock.advanceAsync(0);
-    expect(h.clock.pendingDelays()).toEqual([10_980]);
+    expect(h.clock.pendingDelays()).toEqual([59_400]);
   });
 
   it('runs at once for an empty window', async () => {
