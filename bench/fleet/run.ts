@@ -70,12 +70,19 @@ setInterval(() => {
   loopLag.reset();
 }, 250).unref();
 
-/** The worst stall (ms) in each 1-second bucket from `t0`, as perSecond buckets its events. */
+/**
+ * The worst stall (ms) in each 1-second bucket from `t0`. A sample's stall ended when the sample
+ * was taken, so it counts in every second it covered: a stall of seconds leaves those seconds
+ * without a sample of their own.
+ */
 function lagPerSecond(t0: number, seconds: number): number[] {
   const buckets = Array.from({ length: seconds }, () => 0);
   for (const { at, maxMs } of lagSamples) {
-    const index = Math.floor((at - t0) / 1000);
-    if (index >= 0 && index < seconds) buckets[index] = Math.max(buckets[index] ?? 0, Math.round(maxMs));
+    const first = Math.max(0, Math.floor((at - maxMs - t0) / 1000));
+    const last = Math.min(seconds - 1, Math.floor((at - t0) / 1000));
+    for (let second = first; second <= last; second++) {
+      buckets[second] = Math.max(buckets[second] ?? 0, Math.round(maxMs));
+    }
   }
   return buckets;
 }
