@@ -11,12 +11,12 @@ import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { JobsAgent } from '../../src/agent.js';
 import { CERTS_DIR } from '../../test/helpers/certs.js';
 import ensureCerts from '../../test/helpers/ensure-certs.js';
 import { findMosquitto, startMosquitto } from '../../test/helpers/mosquitto.js';
+import { sampleStalls, stallsPerSecond, type StallSample } from './stalls.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,40 +61,14 @@ function perSecond(times: readonly number[], t0: number): number[] {
   return buckets;
 }
 
-/**
- * The worst event-loop stall of this process in each second, sampled as the run goes. The whole
- * fleet shares this one loop (a real fleet has a CPU per device): timers that fall due during a
- * stall all fire at its end, so a second over the budget is worth reading beside its stall.
- */
-const loopLag = monitorEventLoopDelay({ resolution: 10 });
-loopLag.enable();
-const lagSamples: { at: number; maxMs: number }[] = [];
-setInterval(() => {
-  lagSamples.push({ at: Date.now(), maxMs: loopLag.max / 1e6 });
-  loopLag.reset();
-}, 250).unref();
-
-/**
- * The worst stall (ms) in each 1-second bucket from `t0`. A sample's stall ended when the sample
- * was taken, so it counts in every second it covered: a stall of seconds leaves those seconds
- * without a sample of their own.
- */
-function lagPerSecond(t0: number, seconds: number): number[] {
-  const buckets = Array.from({ length: seconds }, () => 0);
-  for (const { at, maxMs } of lagSamples) {
-    const first = Math.max(0, Math.floor((at - maxMs - t0) / 1000));
-    const last = Math.min(seconds - 1, Math.floor((at - t0) / 1000));
-    for (let second = first; second <= last; second++) {
-      buckets[second] = Math.max(buckets[second] ?? 0, Math.round(maxMs));
-    }
-  }
-  return buckets;
-}
+const fleetStalls = sampleStalls();
 
 function describeOver(seconds: readonly { second: number; calls: number; lagMs: number }[]): string {
   if (seconds.length === 0) return 'never';
   return seconds
-    .map(({ second, calls, lagMs }) => `second ${second}: ${calls} calls (this process stalled ${lagMs} ms)`)
+    .map(
+      ({ second, calls, lagMs }) => `second ${second}: ${calls} calls (the simulation stalled ${lagMs} ms)`,
+    )
     .join(', ');
 }
 
@@ -126,10 +100,18 @@ const services = fork(
   },
 );
 const [ready] = (await once(services, 'message')) as [{ httpPort: number }];
+/** The stub's stalls, as of the last fetch of its calls. */
+let stubStalls: readonly StallSample[] = [];
 const fetchCalls = async (): Promise<number[]> => {
   services.send({ type: 'calls' });
-  const [reply] = (await once(services, 'message')) as [{ calls: number[] }];
+  const [reply] = (await once(services, 'message')) as [{ calls: number[]; stalls: StallSample[] }];
+  stubStalls = reply.stalls;
   return reply.calls;
+};
+/** The longer stall of the two processes in each second from `t0`. */
+const stallsOf = (t0: number, seconds: number): number[] => {
+  const stub = stallsPerSecond(stubStalls, t0, seconds);
+  return stallsPerSecond(fleetStalls, t0, seconds).map((ms, i) => Math.max(ms, stub[i] ?? 0));
 };
 
 log(
@@ -176,7 +158,7 @@ const observeUntil = t0 + (JITTER_S + INTERVAL_S * 1.1 + 2) * 1000;
 while (Date.now() < observeUntil) await new Promise((resolve) => setTimeout(resolve, 500));
 const reconcileCalls = await fetchCalls();
 const rate = perSecond(reconcileCalls, t0);
-const rateLag = lagPerSecond(t0, rate.length);
+const rateLag = stallsOf(t0, rate.length);
 const reconcile = {
   calls: reconcileCalls.length,
   windowSeconds: rate.length,
@@ -184,7 +166,7 @@ const reconcile = {
   meanPerSecond: reconcileCalls.length / Math.max(1, rate.length),
   overBudget: overBudget(rate, rateLag),
   perSecond: rate,
-  loopLagMsPerSecond: rateLag,
+  stallMsPerSecond: rateLag,
 };
 log(
   `reconciles: ${reconcile.calls} calls in ${rate.length} s, peak ${reconcile.peakPerSecond}/s, mean ${reconcile.meanPerSecond.toFixed(1)}/s; over the budget of ${BUDGET}/s: ${describeOver(reconcile.overBudget)}`,
@@ -228,8 +210,8 @@ const restart = {
   connectsPerSecond: storm,
   reconcilesAfterRestartPerSecond: stormCalls,
   peakReconcilesAfterRestart: Math.max(0, ...stormCalls),
-  reconcilesOverBudget: overBudget(stormCalls, lagPerSecond(restartAt, stormCalls.length)),
-  loopLagMsPerSecond: lagPerSecond(restartAt, Math.max(stormCalls.length, storm.length)),
+  reconcilesOverBudget: overBudget(stormCalls, stallsOf(restartAt, stormCalls.length)),
+  stallMsPerSecond: stallsOf(restartAt, Math.max(stormCalls.length, storm.length)),
 };
 log(
   `restart: broker back in ${brokerBackMs} ms; ${reconnects.length}/${N} reconnected, all back after ${(restart.allBackMs / 1000).toFixed(1)} s (p50 ${(restart.p50BackMs / 1000).toFixed(1)} s), peak ${restart.peakConnectsPerSecond} connects/s; reconciles after it peak ${restart.peakReconcilesAfterRestart}/s, over the budget: ${describeOver(restart.reconcilesOverBudget)}`,

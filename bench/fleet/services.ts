@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
+import { sampleStalls } from './stalls.js';
 
 const { mqttPort, certsDir } = JSON.parse(process.argv[2] ?? '{}') as { mqttPort: number; certsDir: string };
 
@@ -22,6 +23,8 @@ const QUEUED = {
   executionNumber: 1,
 };
 let calls: number[] = [];
+/** This process's own stalls: calls that arrive while it is starved are counted late, together. */
+const stalls = sampleStalls();
 
 const server = createServer((request, response) => {
   calls.push(Date.now());
@@ -73,7 +76,7 @@ await responder.subscribeAsync(['$aws/things/+/jobs/get', '$aws/things/+/jobs/+/
 process.on('message', (raw) => {
   const command = raw as { type: 'calls' } | { type: 'exit' };
   if (command.type === 'calls') {
-    process.send?.({ type: 'calls', calls });
+    process.send?.({ type: 'calls', calls, stalls });
     calls = [];
     return;
   }
