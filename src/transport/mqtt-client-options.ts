@@ -2,18 +2,20 @@ import { isIP } from 'node:net';
 import type { IClientOptions } from 'mqtt';
 import type { MqttsEndpoint } from './connect-failure.js';
 import { DEFAULT_KEEPALIVE_SECONDS, DEFAULT_SESSION_EXPIRY_SECONDS } from './defaults.js';
+import type { MqttTransportOptions } from './mqtt-transport.js';
 
-/** What the MQTT.js client options are read from (MqttTransportOptions fits). */
-export interface MqttClientSettings {
-  readonly clientId: string;
-  readonly ca?: string | Buffer | undefined;
-  readonly cert: string | Buffer;
-  readonly key: string | Buffer;
-  readonly passphrase?: string | undefined;
-  readonly protocolVersion?: 4 | 5 | undefined;
-  readonly keepaliveSeconds?: number | undefined;
-  readonly sessionExpirySeconds?: number | undefined;
-}
+/** What the MQTT.js client options are read from: the transport's own options. */
+export type MqttClientSettings = Pick<
+  MqttTransportOptions,
+  | 'clientId'
+  | 'ca'
+  | 'cert'
+  | 'key'
+  | 'passphrase'
+  | 'protocolVersion'
+  | 'keepaliveSeconds'
+  | 'sessionExpirySeconds'
+>;
 
 /**
  * The MQTT.js options of one connection attempt, from the transport's options: mutual TLS with
