@@ -15,13 +15,16 @@ import {
   type WireJobExecutionState,
   type WireJobExecutionSummary,
 } from './schemas.js';
-import {
-  isJobStatus,
-  type ExecutionStatus,
-  type JobDocument,
-  type JobExecution,
-  type StatusDetails,
-} from './types.js';
+import type {
+  ExecutionReply,
+  ExecutionStateSnapshot,
+  GetPendingReply,
+  NotifyMessage,
+  NotifyNextMessage,
+  RejectedReply,
+  UpdateReply,
+} from './messages.js';
+import { isJobStatus, type ExecutionStatus, type JobExecution } from './types.js';
 
 /**
  * Decoders for inbound AWS IoT Jobs payloads. Every decoder is total: bad UTF-8, bad JSON,
@@ -45,56 +48,15 @@ export type Decoder<T> = (topic: string, payload: Uint8Array, known?: KnownExecu
 export { MAX_JSON_DEPTH, MAX_PAYLOAD_BYTES, readClientToken } from './json-payload.js';
 export type { KnownExecutions } from './fast-decode.js';
 
-/** `execution.status` and friends, as sent; an unknown status is kept and warned about. */
-export interface ExecutionStateSnapshot {
-  readonly status: ExecutionStatus;
-  readonly statusDetails?: StatusDetails;
-  readonly versionNumber?: number;
-}
-
-/** notify (JobExecutionsChanged): each execution's status comes from its list's key. */
-export interface NotifyMessage {
-  readonly timestamp?: number;
-  readonly executions: JobExecution[];
-}
-
-/** notify-next (NextJobExecutionChanged): `null` when nothing is pending any more. */
-export interface NotifyNextMessage {
-  readonly timestamp?: number;
-  readonly execution: JobExecution | null;
-}
-
-/** get/accepted (GetPendingJobExecutions). */
-export interface GetPendingReply {
-  readonly clientToken?: string;
-  readonly timestamp?: number;
-  readonly inProgress: JobExecution[];
-  readonly queued: JobExecution[];
-}
-
-/** start-next/accepted and {jobId}/get/accepted: `null` when there is no such execution. */
-export interface ExecutionReply {
-  readonly clientToken?: string;
-  readonly timestamp?: number;
-  readonly execution: JobExecution | null;
-}
-
-/** {jobId}/update/accepted: state and document only when the request asked for them. */
-export interface UpdateReply {
-  readonly clientToken?: string;
-  readonly timestamp?: number;
-  readonly executionState?: ExecutionStateSnapshot;
-  readonly jobDocument?: JobDocument;
-}
-
-/** Any `/rejected` reply. `code` is kept as sent (the set is open). */
-export interface RejectedReply {
-  readonly code: string;
-  readonly message?: string;
-  readonly clientToken?: string;
-  readonly timestamp?: number;
-  readonly executionState?: ExecutionStateSnapshot;
-}
+export type {
+  ExecutionReply,
+  ExecutionStateSnapshot,
+  GetPendingReply,
+  NotifyMessage,
+  NotifyNextMessage,
+  RejectedReply,
+  UpdateReply,
+} from './messages.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Failure = Extract<DecodeResult<never>, { ok: false }>;

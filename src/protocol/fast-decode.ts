@@ -1,4 +1,4 @@
-import type { ExecutionReply, GetPendingReply, NotifyMessage, NotifyNextMessage } from './codec.js';
+import type { ExecutionReply, GetPendingReply, NotifyMessage, NotifyNextMessage } from './messages.js';
 import { isJobId } from './names.js';
 import { isPlainObject } from './schemas.js';
 import { isJobStatus, type ExecutionStatus, type JobExecution, type StatusDetails } from './types.js';
