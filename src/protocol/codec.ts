@@ -48,16 +48,6 @@ export type Decoder<T> = (topic: string, payload: Uint8Array, known?: KnownExecu
 export { MAX_JSON_DEPTH, MAX_PAYLOAD_BYTES, readClientToken } from './json-payload.js';
 export type { KnownExecutions } from './fast-decode.js';
 
-export type {
-  ExecutionReply,
-  ExecutionStateSnapshot,
-  GetPendingReply,
-  NotifyMessage,
-  NotifyNextMessage,
-  RejectedReply,
-  UpdateReply,
-} from './messages.js';
-
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Failure = Extract<DecodeResult<never>, { ok: false }>;
 

@@ -1,9 +1,6 @@
 import type { ExecutionStatus, JobDocument, JobExecution, StatusDetails } from './types.js';
 
-/**
- * What the decoders in codec.ts turn each inbound AWS IoT Jobs payload into: wire names kept
- * (`versionNumber`, `statusDetails`), the wire `thingName` dropped (the topic says whose it is).
- */
+/** What the decoders in codec.ts turn each inbound AWS IoT Jobs payload into. */
 
 /** `execution.status` and friends, as sent; an unknown status is kept and warned about. */
 export interface ExecutionStateSnapshot {

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { ExecutionSource } from '../events.js';
-import type { UpdateReply } from '../protocol/codec.js';
+import type { UpdateReply } from '../protocol/messages.js';
 import type { StartNextRequest, UpdateRequest } from '../protocol/requests.js';
 import type { JobExecution } from '../protocol/types.js';
 import type { JobsRequester, PendingExecutions } from './jobs-requester.js';

@@ -7,8 +7,8 @@ import {
   decodeUpdateAccepted,
   readClientToken,
   type DecodeResult,
-  type UpdateReply,
 } from '../protocol/codec.js';
+import type { UpdateReply } from '../protocol/messages.js';
 import {
   encodeDescribeRequest,
   encodeGetPendingRequest,

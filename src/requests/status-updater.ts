@@ -1,5 +1,5 @@
 import { RejectedError } from '../errors.js';
-import type { ExecutionStateSnapshot } from '../protocol/codec.js';
+import type { ExecutionStateSnapshot } from '../protocol/messages.js';
 import { isDeepEqual } from '../cache/merge.js';
 import {
   isTerminalStatus,

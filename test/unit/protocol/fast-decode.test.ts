@@ -2,8 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type DecodeResult,
-  type GetPendingReply,
-  type NotifyMessage,
   decodeDescribeAccepted,
   decodeDescribeAcceptedBySchema,
   decodeGetPendingAccepted,
@@ -19,6 +17,7 @@ import {
   fastDecodeNotify,
   fastDecodeNotifyNext,
 } from '../../../src/protocol/fast-decode.js';
+import type { GetPendingReply, NotifyMessage } from '../../../src/protocol/messages.js';
 import { JOB_STATUSES, type JobExecution } from '../../../src/protocol/types.js';
 import { bytes, fixture } from './payloads.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RejectedError } from '../../../src/errors.js';
-import type { UpdateReply } from '../../../src/protocol/codec.js';
+import type { UpdateReply } from '../../../src/protocol/messages.js';
 import type { JobExecution } from '../../../src/protocol/types.js';
 import { JobsClient } from '../../../src/requests/jobs-client.js';
 import type { JobsRequester } from '../../../src/requests/jobs-requester.js';
